@@ -1,0 +1,82 @@
+# debtload - `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := $(VENV)/sam
+SAM := PATH="$(abspath $(BIN)):$$PATH" $(SAM_VENV)/bin/sam
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+NAME ?=
+SCOPES ?=
+CREDITS ?= 0
+TENANT ?=
+AMOUNT ?=
+STACK ?=
+FUNCTION ?=
+EVENT ?=
+ADMIN_STACK := $(if $(STACK),--stack $(STACK),)
+
+.PHONY: help run test lint build deploy bench tenant key credits invoke clean
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) --upgrade pip
+
+$(RUN_STAMP): requirements-local.txt layers/core/requirements.txt | $(BIN)/python
+	$(PIP) -r requirements-local.txt
+	@touch $@
+
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt requirements-sam.txt
+	$(PIP) -r requirements-dev.txt
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	@touch $@
+
+run: $(RUN_STAMP) ## Start the local stack: API on :3000, AWS endpoint (moto) on :4566
+	$(BIN)/python -m devstack
+
+test: $(DEV_STAMP) ## Run every test suite (unit, integration, e2e, events, template)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP) ## ruff, mypy and cfn-lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/cfn-lint template.yaml
+
+build: $(DEV_STAMP) ## sam build (arm64, no container needed)
+	$(SAM) build
+
+deploy: build ## sam deploy --guided
+	$(SAM) deploy --guided
+
+bench: $(DEV_STAMP) ## Measure the DESIGN §6 budgets; writes benchmarks/results.json
+	$(BIN)/python -m benchmarks
+
+tenant: $(RUN_STAMP) ## Create a tenant and key: make tenant NAME=acme [SCOPES="debts:write debts:read"] [CREDITS=n] [STACK=name]
+	@test -n "$(NAME)" || { echo "usage: make tenant NAME=acme [SCOPES=...] [CREDITS=n] [STACK=name]"; exit 2; }
+	@$(BIN)/python -m admin $(ADMIN_STACK) tenant --name "$(NAME)" --scopes "$(SCOPES)" --credits "$(CREDITS)"
+
+key: $(RUN_STAMP) ## Add a key to a tenant: make key TENANT=<id> [SCOPES=...] [STACK=name]
+	@test -n "$(TENANT)" || { echo "usage: make key TENANT=<id> [SCOPES=...]"; exit 2; }
+	@$(BIN)/python -m admin $(ADMIN_STACK) key --tenant "$(TENANT)" --scopes "$(SCOPES)"
+
+credits: $(RUN_STAMP) ## Add credits: make credits TENANT=<id> AMOUNT=<n> [STACK=name]
+	@test -n "$(TENANT)" -a -n "$(AMOUNT)" || { echo "usage: make credits TENANT=<id> AMOUNT=<n>"; exit 2; }
+	@$(BIN)/python -m admin $(ADMIN_STACK) credits --tenant "$(TENANT)" --amount "$(AMOUNT)"
+
+invoke: $(RUN_STAMP) ## Run one function on an event offline, as sam local invoke would: make invoke FUNCTION=ApiFunction EVENT=events/api_health.json
+	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || { echo "usage: make invoke FUNCTION=<LogicalId> EVENT=events/<file>.json"; exit 2; }
+	@$(BIN)/python -m devstack.invoke "$(FUNCTION)" "$(EVENT)"
+
+clean: ## Remove .venv and build output
+	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

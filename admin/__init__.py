@@ -1,0 +1,1 @@
+"""Operator commands: create tenants and keys, add credits, against the local stack or a deployed one."""

@@ -1,0 +1,79 @@
+"""A fixed demo tenant for event files and `make invoke`: its key appears in events/*.json.
+
+Never created by `make run` or on AWS; real tenants come from `make tenant`.
+"""
+
+from __future__ import annotations
+
+from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+from debtload.adapters.dynamodb.jobs import DynamoJobStore, outbox_item
+from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+from debtload.domain.jobs.model import Job, JobStatus, OutboxEvent
+from debtload.domain.tenants import ApiKeyRecord, Tenant, hash_key
+from debtload.scopes import ALL_SCOPES
+
+DEMO_TENANT_ID = "demo-tenant"
+DEMO_API_KEY = "dlk.demo-tenant.local-demo-key-not-a-secret"
+DEMO_CREDITS = 10_000
+DEMO_CALL_RUN_ID = "demo-call-run"
+DEMO_EVENT_ID = "evt_demo_job_completed"
+DEMO_JOB_ID = "demo-job"
+
+
+def seed_demo_tenant(repo: DynamoTenantRepository) -> None:
+    if repo.get_tenant(DEMO_TENANT_ID) is not None:
+        return
+    created_at = "2026-01-01T00:00:00+00:00"
+    repo.create_tenant(
+        Tenant(tenant_id=DEMO_TENANT_ID, name="Demo tenant", created_at=created_at),
+        ApiKeyRecord(
+            tenant_id=DEMO_TENANT_ID,
+            key_hash=hash_key(DEMO_API_KEY),
+            key_id="key_demo",
+            scopes=frozenset(ALL_SCOPES),
+            created_at=created_at,
+        ),
+        DEMO_CREDITS,
+    )
+
+
+def seed_demo_data(repo: DynamoTenantRepository) -> None:
+    """The demo tenant plus what the event files point at: a call run of 3 customers, an outbox event,
+    and a job of 2 case notes whose only chunk is waiting."""
+    seed_demo_tenant(repo)
+    DynamoJobStore(repo.table).create_job(
+        Job(
+            tenant_id=DEMO_TENANT_ID,
+            job_id=DEMO_JOB_ID,
+            kind="notes",
+            source="api",
+            status=JobStatus.IN_PROGRESS,
+            rows_total=2,
+            chunks_total=1,
+            created_at="2026-01-01T00:00:00+00:00",
+            updated_at="2026-01-01T00:00:00+00:00",
+        )
+    )
+    customers = [{"key": f"LN-{i}", "phone_number": f"+3361234567{i}"} for i in range(3)]
+    DynamoCallRunStore(repo.table).create_run(
+        DEMO_TENANT_ID,
+        DEMO_CALL_RUN_ID,
+        {
+            "customers": 3,
+            "batch_size": 500,
+            "campaign_id": "demo-campaign",
+            "call_config": {"agentId": "agent-1"},
+        },
+        [customers],
+    )
+    repo.table.put(
+        outbox_item(
+            OutboxEvent(
+                event_id=DEMO_EVENT_ID,
+                tenant_id=DEMO_TENANT_ID,
+                type="job.completed",
+                data={"job_id": "demo-job", "status": "completed"},
+                created_at="2026-01-01T00:00:00+00:00",
+            )
+        )
+    )

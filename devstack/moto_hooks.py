@@ -1,0 +1,81 @@
+"""The two places where moto would need Docker or would block, rerouted to in-process functions.
+
+- `LambdaFunction._invoke_lambda` is what moto calls for every Lambda invocation (Invoke API, Step
+  Functions tasks, S3 notifications); here it runs the real handler in this process.
+- S3 notifications are asynchronous on AWS, but moto sends them inside the PutObject request and
+  swallows every error; here they run on a worker thread and failures are logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from moto.awslambda.models import LambdaFunction
+from moto.s3 import notifications as s3_notifications
+
+from devstack.functions import FunctionRunner
+
+log = logging.getLogger("devstack.lambda")
+
+
+class MotoHooks:
+    def __init__(self, runner: FunctionRunner) -> None:
+        self.runner = runner
+        self._s3_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="s3-notify")
+        self._original_invoke: Callable[..., Any] | None = None
+        self._original_s3: Callable[..., Any] | None = None
+
+    def install(self) -> None:
+        runner = self.runner
+
+        def invoke_in_process(function: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+            logical_id = runner.logical_id_of(function.function_name)
+            if logical_id is None:
+                return (
+                    json.dumps({"errorMessage": f"{function.function_name} is not a template function"}),
+                    True,
+                    "",
+                )
+            payload = json.loads(event) if isinstance(event, str | bytes) and event else (event or {})
+            try:
+                result = runner.invoke(logical_id, payload)
+            except Exception as error:
+                log.warning("%s failed: %s: %s", logical_id, type(error).__name__, error)
+                body = {
+                    "errorMessage": str(error),
+                    "errorType": type(error).__name__,
+                    "stackTrace": traceback.format_exception(error),
+                }
+                return json.dumps(body), True, ""
+            return json.dumps(result, default=str), False, ""
+
+        def notify_in_background(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+            self._s3_pool.submit(self._deliver_s3_event, account_id, event_body, fn_arn, region_name)
+
+        self._original_invoke = LambdaFunction._invoke_lambda
+        self._original_s3 = s3_notifications._invoke_awslambda
+        LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[assignment,method-assign]
+        s3_notifications._invoke_awslambda = notify_in_background
+
+    def _deliver_s3_event(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+        logical_id = self.runner.logical_id_of(fn_arn)
+        if logical_id is None:
+            log.error("S3 notification for unknown function %s dropped", fn_arn)
+            return
+        key = event_body.get("Records", [{}])[0].get("s3", {}).get("object", {}).get("key")
+        try:
+            self.runner.invoke(logical_id, event_body)
+        except Exception:
+            log.exception("S3 notification to %s for %s failed", logical_id, key)
+
+    def uninstall(self) -> None:
+        self._s3_pool.shutdown(wait=True, cancel_futures=False)
+        if self._original_invoke is not None:
+            LambdaFunction._invoke_lambda = self._original_invoke  # type: ignore[method-assign]
+        if self._original_s3 is not None:
+            s3_notifications._invoke_awslambda = self._original_s3

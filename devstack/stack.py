@@ -1,0 +1,190 @@
+"""The Docker-free local stack: moto's server, every template resource, the functions in process,
+SQS pollers and an API Gateway front. `make run` and the end-to-end tests both use this class."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import urllib.request
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from moto.server import ThreadedMotoServer
+
+from devstack.api_gateway import ApiGatewayFront, GatewayResponse, Route
+from devstack.environment import SHARED_ENVIRONMENT
+from devstack.functions import FunctionRunner
+from devstack.moto_hooks import MotoHooks
+from devstack.provision import Provisioner
+from devstack.sqs_poller import SqsEventSourcePoller
+from devstack.template import LocalStackTemplate
+
+log = logging.getLogger("devstack")
+
+LOCAL_PARAMETERS = {
+    # Loopback receivers are how webhooks are tried locally; deployed stacks keep refusing them.
+    "WebhookAllowPrivateTargets": "true",
+}
+
+
+def _gateway_responses(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, GatewayResponse]:
+    responses = {}
+    for kind, spec in raw.items():
+        templates = spec.get("ResponseTemplates") or {}
+        headers = ((spec.get("ResponseParameters") or {}).get("Headers")) or {}
+        responses[kind] = GatewayResponse(
+            status_code=int(spec.get("StatusCode", 502 if kind == "DEFAULT_5XX" else 400)),
+            body_template=str(templates.get("application/json", '{"message": $context.error.messageString}')),
+            headers={name: str(value) for name, value in headers.items()},
+        )
+    return responses
+
+
+class LocalStack:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        api_port: int = 3000,
+        aws_port: int = 4566,
+        parameter_overrides: Mapping[str, Any] | None = None,
+        stack_name: str = "debtload",
+        pollers: bool = True,
+    ) -> None:
+        self.host = host
+        self._api_port = api_port
+        self._aws_port = aws_port
+        self._parameters = {**LOCAL_PARAMETERS, **(parameter_overrides or {})}
+        self.stack_name = stack_name
+        self._with_pollers = pollers
+        self._moto: ThreadedMotoServer | None = None
+        self._front: ApiGatewayFront | None = None
+        self._hooks: MotoHooks | None = None
+        self._saved_environment: dict[str, str] = {}
+        self.pollers: list[SqsEventSourcePoller] = []
+        self.template: LocalStackTemplate | None = None
+        self.runner: FunctionRunner | None = None
+
+    @property
+    def aws_endpoint(self) -> str:
+        assert self._moto is not None, "stack not started"
+        host, port = self._moto.get_host_and_port()
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        assert self._front is not None, "stack not started"
+        return f"http://{self.host}:{self._front.port}"
+
+    def start(self) -> LocalStack:
+        self._moto = ThreadedMotoServer(ip_address=self.host, port=self._aws_port, verbose=False)
+        self._moto.start()
+        endpoint = self.aws_endpoint
+        self._set_environment(endpoint)
+        self._moto_api(endpoint, "reset", {})
+        self._moto_api(endpoint, "config", {"stepfunctions": {"execute_state_machine": True}})
+        self.template = LocalStackTemplate(stack_name=self.stack_name, parameter_overrides=self._parameters)
+        Provisioner(self.template, endpoint).provision()
+        self.runner = FunctionRunner(self.template, endpoint)
+        self._hooks = MotoHooks(self.runner)
+        self._hooks.install()
+        if self._with_pollers:
+            self._start_pollers(endpoint)
+        self._start_front()
+        return self
+
+    def _set_environment(self, endpoint: str) -> None:
+        from debtload.adapters import aws
+
+        port = endpoint.rsplit(":", 1)[1]
+        changes = {**SHARED_ENVIRONMENT, "AWS_ENDPOINT_URL": endpoint, "MOTO_PORT": port}
+        self._saved_environment = {name: os.environ[name] for name in changes if name in os.environ}
+        os.environ.update(changes)
+        aws.reset_clients()
+
+    @staticmethod
+    def _moto_api(endpoint: str, action: str, body: Mapping[str, Any]) -> None:
+        # Backends are process-wide: reset gives each stack a clean slate. Step Functions executions
+        # only run their states with the execute_state_machine switch on.
+        request = urllib.request.Request(  # noqa: S310 - our own loopback endpoint
+            f"{endpoint}/moto-api/{action}",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+            pass
+
+    def _start_pollers(self, endpoint: str) -> None:
+        assert self.template is not None and self.runner is not None
+        import boto3
+
+        sqs = boto3.session.Session().client("sqs", endpoint_url=endpoint, region_name=self.template.region)
+        runner = self.runner
+        for source in self.template.sqs_event_sources():
+            url = sqs.get_queue_url(QueueName=self.template.physical_name(source.queue_id))["QueueUrl"]
+
+            def invoke(event: dict[str, Any], function_id: str = source.function_id) -> Any:
+                return runner.invoke(function_id, event)
+
+            poller = SqsEventSourcePoller(
+                sqs_client=sqs,
+                queue_url=url,
+                queue_arn=self.template.arn(source.queue_id),
+                invoke=invoke,
+                batch_size=source.batch_size,
+                report_batch_item_failures=source.report_batch_item_failures,
+                maximum_batching_window_seconds=source.maximum_batching_window_seconds,
+                region=self.template.region,
+                name=f"{source.queue_id}->{source.function_id}",
+            )
+            poller.start()
+            self.pollers.append(poller)
+
+    def _start_front(self) -> None:
+        assert self.template is not None and self.runner is not None
+        runner = self.runner
+        api_function = self.template.api_function()
+        authorizer_function = self.template.authorizer_function()
+        self._front = ApiGatewayFront(
+            routes=[Route(r.method, r.path, r.authorized) for r in self.template.api_routes()],
+            authorizer=lambda event: runner.invoke(authorizer_function, event),
+            api=lambda event: runner.invoke(api_function, event),
+            gateway_responses=_gateway_responses(self.template.gateway_responses()),
+            stage=self.template.stage_name(),
+            region=self.template.region,
+            account_id=self.template.account_id,
+        )
+        self._front.serve(self.host, self._api_port)
+
+    def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
+        self.pollers.clear()
+        if self._front is not None:
+            self._front.shutdown()
+            self._front = None
+        if self._hooks is not None:
+            self._hooks.uninstall()
+            self._hooks = None
+        if self._moto is not None:
+            self._moto_api(self.aws_endpoint, "reset", {})
+            self._moto.stop()
+            self._moto = None
+        for name in ("AWS_ENDPOINT_URL", "MOTO_PORT", *SHARED_ENVIRONMENT):
+            os.environ.pop(name, None)
+        os.environ.update(self._saved_environment)
+
+    def resource_name(self, logical_id: str) -> str:
+        assert self.template is not None
+        return self.template.physical_name(logical_id)
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,19 @@
+"""Authorizer function: API key -> tenant and scopes. Wiring only; see debtload.api.authorizer."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+from debtload.api.authorizer import authorize
+from debtload.config import Config
+
+logger = Logger()
+repository = DynamoTenantRepository(DynamoTable(Config.from_env().table_name))
+
+
+@logger.inject_lambda_context(log_event=False)  # the event carries the API key
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return authorize(event, repository)

@@ -1,0 +1,31 @@
+"""Worker function: job chunks from JobQueue (and its dead letters). Wiring only; see debtload.tasks.worker."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from debtload.config import Config
+from debtload.tasks.worker import WorkerTask
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+# A batch where every chunk failed is an ordinary outcome here: each one is retried on its own.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+task = WorkerTask.from_config(Config.from_env())
+
+
+def record_handler(record: SQSRecord) -> None:
+    task.handle_record(record.raw_event)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

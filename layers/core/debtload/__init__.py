@@ -1,0 +1,1 @@
+"""debtload: bulk import for debt collection. Domain, models and AWS adapters shared by every function."""

@@ -1,0 +1,259 @@
+"""Jobs, chunk markers, per-row outcomes and outbox events in the single table."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from debtload.adapters.dynamodb import keys
+from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
+from debtload.domain.jobs.model import Job, JobStatus, OutboxEvent, RowOutcome
+
+ROW_TTL_DAYS = 90
+_JOB_FIELDS = (
+    "kind",
+    "source",
+    "rows_total",
+    "rows_succeeded",
+    "rows_failed",
+    "chunks_total",
+    "chunks_done",
+    "dead_chunks",
+    "sealed",
+    "options",
+    "created_at",
+    "updated_at",
+    "finished_at",
+    "outcome",
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _expires_at(days: int = ROW_TTL_DAYS) -> int:
+    return int(datetime.now(UTC).timestamp()) + days * 86_400
+
+
+def job_from_item(tenant_id: str, item: dict[str, Any]) -> Job:
+    return Job(
+        tenant_id=tenant_id,
+        job_id=item["job_id"],
+        kind=item["kind"],
+        source=item.get("source", "api"),
+        status=JobStatus(item["status"]),
+        rows_total=int(item.get("rows_total", 0)),
+        rows_succeeded=int(item.get("rows_succeeded", 0)),
+        rows_failed=int(item.get("rows_failed", 0)),
+        chunks_total=int(item.get("chunks_total", 0)),
+        chunks_done=int(item.get("chunks_done", 0)),
+        dead_chunks=int(item.get("dead_chunks", 0)),
+        sealed=bool(item.get("sealed", True)),
+        options=item.get("options", {}) or {},
+        created_at=item.get("created_at", ""),
+        updated_at=item.get("updated_at", ""),
+        finished_at=item.get("finished_at"),
+        outcome=item.get("outcome"),
+    )
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("invalid cursor") from None
+    if not isinstance(value, dict):
+        raise ValueError("invalid cursor")
+    return value
+
+
+class DynamoJobStore:
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    def create_job(self, job: Job) -> None:
+        item = {
+            "PK": keys.tenant_pk(job.tenant_id),
+            "SK": keys.job_sk(job.job_id),
+            "job_id": job.job_id,
+            "status": job.status.value,
+            **{name: getattr(job, name) for name in _JOB_FIELDS},
+            "options": dict(job.options),
+            "GSI1PK": f"{keys.tenant_pk(job.tenant_id)}#JOBS",
+            "GSI1SK": job.created_at,
+        }
+        self.table.put(item, condition="attribute_not_exists(PK)")
+
+    def get_job(self, tenant_id: str, job_id: str) -> Job | None:
+        item = self.table.get(keys.tenant_pk(tenant_id), keys.job_sk(job_id))
+        return job_from_item(tenant_id, item) if item else None
+
+    def mark_in_progress(self, tenant_id: str, job_id: str) -> None:
+        # Another chunk may have got there first: then the condition fails, and that is fine.
+        with contextlib.suppress(self.table.client.exceptions.ConditionalCheckFailedException):
+            self.table.update(
+                keys.tenant_pk(tenant_id),
+                keys.job_sk(job_id),
+                "SET #st = :progress, updated_at = :now",
+                values={
+                    ":progress": JobStatus.IN_PROGRESS.value,
+                    ":queued": JobStatus.QUEUED.value,
+                    ":now": _now(),
+                },
+                names={"#st": "status"},
+                condition="#st = :queued",
+            )
+
+    def seal(self, tenant_id: str, job_id: str, rows_total: int, chunks_total: int) -> Job:
+        item = self.table.update(
+            keys.tenant_pk(tenant_id),
+            keys.job_sk(job_id),
+            "SET sealed = :true, rows_total = :rows, chunks_total = :chunks, updated_at = :now",
+            values={":true": True, ":rows": rows_total, ":chunks": chunks_total, ":now": _now()},
+        )
+        return job_from_item(tenant_id, item)
+
+    def is_chunk_counted(self, tenant_id: str, job_id: str, chunk: int) -> bool:
+        return self.table.get(keys.tenant_pk(tenant_id), keys.job_chunk_sk(job_id, chunk)) is not None
+
+    def save_row_outcomes(self, tenant_id: str, job_id: str, outcomes: Sequence[RowOutcome]) -> None:
+        pk = keys.tenant_pk(tenant_id)
+        expires = _expires_at()
+        self.table.batch_write(
+            {
+                "PK": pk,
+                "SK": keys.job_row_sk(job_id, o.row),
+                "row": o.row,
+                "status": "succeeded" if o.ok else "failed",
+                "error": o.error,
+                "ref": o.ref,
+                "data": dict(o.data),
+                "expires_at": expires,
+            }
+            for o in outcomes
+        )
+
+    def count_chunk(
+        self, tenant_id: str, job_id: str, chunk: int, succeeded: int, failed: int, dead: bool
+    ) -> Job | None:
+        pk = keys.tenant_pk(tenant_id)
+        now = _now()
+        try:
+            self.table.transact(
+                [
+                    {
+                        "Put": {
+                            "Item": {
+                                "PK": pk,
+                                "SK": keys.job_chunk_sk(job_id, chunk),
+                                "succeeded": succeeded,
+                                "failed": failed,
+                                "dead": dead,
+                                "counted_at": now,
+                                "expires_at": _expires_at(),
+                            },
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "Key": {"PK": pk, "SK": keys.job_sk(job_id)},
+                            "UpdateExpression": (
+                                "ADD rows_succeeded :s, rows_failed :f, chunks_done :one, dead_chunks :dead "
+                                "SET updated_at = :now, #st = :progress"
+                            ),
+                            "ConditionExpression": "#st IN (:queued, :progress)",
+                            "ExpressionAttributeNames": {"#st": "status"},
+                            "ExpressionAttributeValues": {
+                                ":s": succeeded,
+                                ":f": failed,
+                                ":one": 1,
+                                ":dead": 1 if dead else 0,
+                                ":now": now,
+                                ":queued": JobStatus.QUEUED.value,
+                                ":progress": JobStatus.IN_PROGRESS.value,
+                            },
+                        }
+                    },
+                ]
+            )
+        except TransactionCancelled as error:
+            if "ConditionalCheckFailed" in error.reasons:
+                return None
+            raise
+        return self.get_job(tenant_id, job_id)
+
+    def finish(self, job: Job, status: JobStatus, outcome: str, event: OutboxEvent) -> bool:
+        pk = keys.tenant_pk(job.tenant_id)
+        now = _now()
+        try:
+            self.table.transact(
+                [
+                    {
+                        "Update": {
+                            "Key": {"PK": pk, "SK": keys.job_sk(job.job_id)},
+                            "UpdateExpression": "SET #st = :final, outcome = :outcome, finished_at = :now, updated_at = :now",
+                            "ConditionExpression": "#st IN (:queued, :progress)",
+                            "ExpressionAttributeNames": {"#st": "status"},
+                            "ExpressionAttributeValues": {
+                                ":final": status.value,
+                                ":outcome": outcome,
+                                ":now": now,
+                                ":queued": JobStatus.QUEUED.value,
+                                ":progress": JobStatus.IN_PROGRESS.value,
+                            },
+                        }
+                    },
+                    {"Put": {"Item": outbox_item(event)}},
+                ]
+            )
+        except TransactionCancelled as error:
+            if "ConditionalCheckFailed" in error.reasons:
+                return False
+            raise
+        return True
+
+    def list_row_outcomes(
+        self, tenant_id: str, job_id: str, status: str | None, cursor: str | None, limit: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        start = decode_cursor(cursor)
+        rows: list[dict[str, Any]] = []
+        while len(rows) < limit:
+            items, start = self.table.query(
+                keys.tenant_pk(tenant_id), keys.job_row_prefix(job_id), limit=limit, start_key=start
+            )
+            for item in items:
+                if status is None or item.get("status") == status:
+                    rows.append({k: item.get(k) for k in ("row", "status", "error", "ref", "data")})
+                    if len(rows) == limit:
+                        last = {"PK": item["PK"], "SK": item["SK"]}
+                        more = start is not None or item is not items[-1]
+                        return rows, encode_cursor(last) if more else None
+            if start is None:
+                break
+        return rows, encode_cursor(start)
+
+
+def outbox_item(event: OutboxEvent) -> dict[str, Any]:
+    return {
+        "PK": keys.tenant_pk(event.tenant_id),
+        "SK": keys.event_sk(event.event_id),
+        "event_id": event.event_id,
+        "type": event.type,
+        "data": dict(event.data),
+        "created_at": event.created_at or _now(),
+        "delivery_status": "pending",
+        "attempts": 0,
+        "expires_at": _expires_at(30),
+    }

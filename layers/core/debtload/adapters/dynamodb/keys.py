@@ -1,0 +1,59 @@
+"""Every key of the single table, in one place. Each partition key starts with the tenant."""
+
+from __future__ import annotations
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"TENANT#{tenant_id}"
+
+
+TENANT_SK = "TENANT"
+CREDITS_SK = "CREDITS"
+SETTINGS_SK = "SETTINGS"
+
+
+def api_key_sk(key_hash: str) -> str:
+    return f"KEY#{key_hash}"
+
+
+def ledger_sk(created_at: str, entry_id: str) -> str:
+    return f"LEDGER#{created_at}#{entry_id}"
+
+
+def ledger_ref_sk(entry_id: str) -> str:
+    return f"LEDGERREF#{entry_id}"
+
+
+def call_run_sk(call_run_id: str) -> str:
+    return f"CALLRUN#{call_run_id}"
+
+
+def call_batch_sk(call_run_id: str, index: int) -> str:
+    return f"CALLRUN#{call_run_id}#BATCH#{index:05d}"
+
+
+def import_sk(import_id: str) -> str:
+    return f"IMPORT#{import_id}"
+
+
+def job_sk(job_id: str) -> str:
+    return f"JOB#{job_id}"
+
+
+def job_chunk_sk(job_id: str, chunk: int) -> str:
+    return f"JOB#{job_id}#CHUNK#{chunk:06d}"
+
+
+def job_row_prefix(job_id: str) -> str:
+    return f"JOB#{job_id}#ROW#"
+
+
+def job_row_sk(job_id: str, row: int) -> str:
+    return f"{job_row_prefix(job_id)}{row:09d}"
+
+
+def event_sk(event_id: str) -> str:
+    return f"EVENT#{event_id}"
+
+
+WEBHOOK_SK = "WEBHOOK"

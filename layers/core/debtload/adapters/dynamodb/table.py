@@ -1,0 +1,197 @@
+"""A thin DynamoDB table: item (de)serialisation, conditional writes, transactions, batched writes.
+
+Batched writes go 25 items per BatchWriteItem and retry UnprocessedItems with exponential backoff
+and jitter until every item is written, so callers never half-write a batch silently.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from debtload.adapters import aws
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+BATCH_WRITE_LIMIT = 25
+MAX_UNPROCESSED_RETRIES = 12
+
+
+class UnprocessedItemsError(RuntimeError):
+    """BatchWriteItem kept returning items after every retry: the caller must not report success."""
+
+
+class TransactionCancelled(RuntimeError):
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(f"transaction cancelled: {reasons}")
+        self.reasons = reasons
+
+
+def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(_to_dynamo(value)) for key, value in item.items() if value is not None}
+
+
+def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _from_dynamo(_deserializer.deserialize(value)) for key, value in item.items()}
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_from_dynamo(v) for v in value)
+    return value
+
+
+class DynamoTable:
+    def __init__(
+        self, table_name: str, client: Any | None = None, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self.name = table_name
+        self._client = client
+        self._sleep = sleep
+
+    @property
+    def client(self) -> Any:
+        # Not cached here: tests and the local stack swap endpoints through aws.reset_clients().
+        return self._client if self._client is not None else aws.client("dynamodb")
+
+    def get(self, pk: str, sk: str, consistent: bool = True) -> dict[str, Any] | None:
+        response = self.client.get_item(
+            TableName=self.name, Key=serialize({"PK": pk, "SK": sk}), ConsistentRead=consistent
+        )
+        item = response.get("Item")
+        return deserialize(item) if item else None
+
+    def put(self, item: Mapping[str, Any], condition: str | None = None) -> None:
+        kwargs: dict[str, Any] = {"TableName": self.name, "Item": serialize(item)}
+        if condition:
+            kwargs["ConditionExpression"] = condition
+        self.client.put_item(**kwargs)
+
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        expression: str,
+        values: Mapping[str, Any] | None = None,
+        names: Mapping[str, str] | None = None,
+        condition: str | None = None,
+    ) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "Key": serialize({"PK": pk, "SK": sk}),
+            "UpdateExpression": expression,
+            "ReturnValues": "ALL_NEW",
+        }
+        if values:
+            kwargs["ExpressionAttributeValues"] = serialize(values)
+        if names:
+            kwargs["ExpressionAttributeNames"] = dict(names)
+        if condition:
+            kwargs["ConditionExpression"] = condition
+        return deserialize(self.client.update_item(**kwargs).get("Attributes", {}))
+
+    def query(
+        self,
+        pk: str,
+        sk_prefix: str | None = None,
+        *,
+        limit: int | None = None,
+        forward: bool = True,
+        start_key: Mapping[str, Any] | None = None,
+        index: str | None = None,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        pk_name, sk_name = ("GSI1PK", "GSI1SK") if index == "GSI1" else ("PK", "SK")
+        expression = "#pk = :pk"
+        values: dict[str, Any] = {":pk": pk}
+        if sk_prefix:
+            expression += " AND begins_with(#sk, :sk)"
+            values[":sk"] = sk_prefix
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": expression,
+            "ExpressionAttributeNames": {"#pk": pk_name, **({"#sk": sk_name} if sk_prefix else {})},
+            "ExpressionAttributeValues": serialize(values),
+            "ScanIndexForward": forward,
+        }
+        if index:
+            kwargs["IndexName"] = index
+        if limit:
+            kwargs["Limit"] = limit
+        if start_key:
+            kwargs["ExclusiveStartKey"] = serialize(start_key)
+        response = self.client.query(**kwargs)
+        last = response.get("LastEvaluatedKey")
+        return [deserialize(item) for item in response.get("Items", [])], (
+            deserialize(last) if last else None
+        )
+
+    def transact(self, operations: Sequence[Mapping[str, Any]]) -> None:
+        """Operations are TransactWriteItems entries whose Item/Key/values are plain Python values."""
+        request = [self._transact_entry(op) for op in operations]
+        try:
+            self.client.transact_write_items(TransactItems=request)
+        except self.client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
+            raise TransactionCancelled(reasons) from error
+
+    def _transact_entry(self, op: Mapping[str, Any]) -> dict[str, Any]:
+        ((kind, body),) = op.items()
+        entry: dict[str, Any] = {"TableName": self.name}
+        for field, value in body.items():
+            if field in ("Item", "Key", "ExpressionAttributeValues"):
+                entry[field] = serialize(value)
+            else:
+                entry[field] = value
+        return {kind: entry}
+
+    def batch_write(self, items: Iterable[Mapping[str, Any]]) -> int:
+        """Put every item; returns the number of BatchWriteItem calls made."""
+        calls = 0
+        chunk: list[dict[str, Any]] = []
+        for item in items:
+            chunk.append({"PutRequest": {"Item": serialize(item)}})
+            if len(chunk) == BATCH_WRITE_LIMIT:
+                calls += self._write_chunk(chunk)
+                chunk = []
+        if chunk:
+            calls += self._write_chunk(chunk)
+        return calls
+
+    def _write_chunk(self, requests: list[dict[str, Any]]) -> int:
+        calls = 0
+        pending = requests
+        for attempt in range(MAX_UNPROCESSED_RETRIES + 1):
+            try:
+                response = self.client.batch_write_item(RequestItems={self.name: pending})
+            except self.client.exceptions.ProvisionedThroughputExceededException:
+                response = {"UnprocessedItems": {self.name: pending}}
+            calls += 1
+            pending = response.get("UnprocessedItems", {}).get(self.name, [])
+            if not pending:
+                return calls
+            self._sleep(min(2.0, 0.025 * 2**attempt) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not crypto
+        raise UnprocessedItemsError(
+            f"{len(pending)} items still unprocessed after {calls} BatchWriteItem calls"
+        )

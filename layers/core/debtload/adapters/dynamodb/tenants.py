@@ -1,0 +1,166 @@
+"""Tenants, API keys, credits and tenant settings in the single table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from debtload.adapters.dynamodb import keys
+from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
+from debtload.domain.credits import CreditsView, LedgerEntry
+from debtload.domain.errors import Conflict, NotFound
+from debtload.domain.tenants import ApiKeyRecord, Tenant
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class DynamoTenantRepository:
+    """Implements TenantRepository, CreditsRepository and TenantSettingsRepository."""
+
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    # tenants and keys
+    def create_tenant(self, tenant: Tenant, key: ApiKeyRecord, initial_credits: int) -> None:
+        pk = keys.tenant_pk(tenant.tenant_id)
+        operations: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "Item": {
+                        "PK": pk,
+                        "SK": keys.TENANT_SK,
+                        "name": tenant.name,
+                        "created_at": tenant.created_at,
+                    },
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {"Put": {"Item": self._key_item(key)}},
+            {"Put": {"Item": {"PK": pk, "SK": keys.CREDITS_SK, "balance": 0}}},
+        ]
+        try:
+            self.table.transact(operations)
+        except TransactionCancelled as error:
+            raise Conflict(f"Tenant {tenant.tenant_id} already exists") from error
+        if initial_credits:
+            self.add(tenant.tenant_id, initial_credits, "initial credits", f"initial-{tenant.tenant_id}")
+
+    def add_api_key(self, key: ApiKeyRecord) -> None:
+        if self.get_tenant(key.tenant_id) is None:
+            raise NotFound(f"Tenant {key.tenant_id} not found")
+        self.table.put(self._key_item(key))
+
+    @staticmethod
+    def _key_item(key: ApiKeyRecord) -> dict[str, Any]:
+        return {
+            "PK": keys.tenant_pk(key.tenant_id),
+            "SK": keys.api_key_sk(key.key_hash),
+            "key_id": key.key_id,
+            "scopes": sorted(key.scopes),
+            "created_at": key.created_at,
+            "revoked": key.revoked,
+        }
+
+    def find_api_key(self, tenant_id: str, key_hash: str) -> ApiKeyRecord | None:
+        item = self.table.get(keys.tenant_pk(tenant_id), keys.api_key_sk(key_hash), consistent=False)
+        if item is None:
+            return None
+        return ApiKeyRecord(
+            tenant_id=tenant_id,
+            key_hash=key_hash,
+            key_id=item["key_id"],
+            scopes=frozenset(item.get("scopes", [])),
+            created_at=item.get("created_at", ""),
+            revoked=bool(item.get("revoked", False)),
+        )
+
+    def get_tenant(self, tenant_id: str) -> Tenant | None:
+        item = self.table.get(keys.tenant_pk(tenant_id), keys.TENANT_SK)
+        if item is None:
+            return None
+        return Tenant(tenant_id=tenant_id, name=item["name"], created_at=item["created_at"])
+
+    # credits
+    def add(self, tenant_id: str, amount: int, reason: str, entry_id: str) -> int:
+        pk = keys.tenant_pk(tenant_id)
+        created_at = _now()
+        try:
+            self.table.transact(
+                [
+                    {
+                        "Put": {
+                            "Item": {"PK": pk, "SK": keys.ledger_ref_sk(entry_id), "created_at": created_at},
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "Key": {"PK": pk, "SK": keys.CREDITS_SK},
+                            "UpdateExpression": "ADD balance :amount",
+                            "ExpressionAttributeValues": {":amount": amount},
+                        }
+                    },
+                    {
+                        "Put": {
+                            "Item": {
+                                "PK": pk,
+                                "SK": keys.ledger_sk(created_at, entry_id),
+                                "entry_id": entry_id,
+                                "amount": amount,
+                                "reason": reason,
+                                "created_at": created_at,
+                            }
+                        }
+                    },
+                ]
+            )
+        except TransactionCancelled as error:
+            if error.reasons and error.reasons[0] == "ConditionalCheckFailed":
+                return self.balance(tenant_id)  # the same entry was applied before: a replay changes nothing
+            raise
+        return self.balance(tenant_id)
+
+    def balance(self, tenant_id: str) -> int:
+        item = self.table.get(keys.tenant_pk(tenant_id), keys.CREDITS_SK)
+        return int(item.get("balance", 0)) if item else 0
+
+    def view(self, tenant_id: str, ledger_limit: int) -> CreditsView:
+        items, _ = self.table.query(keys.tenant_pk(tenant_id), "LEDGER#", limit=ledger_limit, forward=False)
+        balance = self.balance(tenant_id)
+        ledger = tuple(
+            LedgerEntry(
+                entry_id=item["entry_id"],
+                amount=int(item["amount"]),
+                reason=item.get("reason", ""),
+                created_at=item["created_at"],
+            )
+            for item in items
+        )
+        return CreditsView(balance=balance, ledger=ledger)
+
+    # settings
+    def get_settings(self, tenant_id: str) -> dict[str, Any]:
+        item = self.table.get(keys.tenant_pk(tenant_id), keys.SETTINGS_SK) or {}
+        return {k: v for k, v in item.items() if k not in ("PK", "SK")}
+
+    def update_settings(self, tenant_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        names = {f"#f{i}": name for i, name in enumerate(changes)}
+        values = {f":v{i}": value for i, value in enumerate(changes.values())}
+        sets = [f"#f{i} = :v{i}" for i, value in enumerate(changes.values()) if value is not None]
+        removes = [f"#f{i}" for i, value in enumerate(changes.values()) if value is None]
+        expression = " ".join(
+            part
+            for part in (
+                f"SET {', '.join(sets)}" if sets else "",
+                f"REMOVE {', '.join(removes)}" if removes else "",
+            )
+            if part
+        )
+        used_values = {k: v for k, v in values.items() if v is not None}
+        updated = self.table.update(
+            keys.tenant_pk(tenant_id), keys.SETTINGS_SK, expression, values=used_values or None, names=names
+        )
+        return {k: v for k, v in updated.items() if k not in ("PK", "SK")}

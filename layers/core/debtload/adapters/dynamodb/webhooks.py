@@ -1,0 +1,74 @@
+"""The tenant's webhook endpoint and the delivery state of its outbox events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from debtload.adapters.dynamodb import keys
+from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.domain.webhooks import Endpoint
+
+
+class DynamoWebhookStore:
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    def get_endpoint(self, tenant_id: str) -> Endpoint | None:
+        item = self.table.get(keys.tenant_pk(tenant_id), keys.WEBHOOK_SK)
+        if item is None:
+            return None
+        return Endpoint(
+            url=item["url"],
+            events=tuple(item.get("events", [])),
+            secret=item["secret"],
+            enabled=bool(item.get("enabled", True)),
+            disabled_reason=item.get("disabled_reason"),
+        )
+
+    def put_endpoint(self, tenant_id: str, endpoint: Endpoint) -> None:
+        self.table.put(
+            {
+                "PK": keys.tenant_pk(tenant_id),
+                "SK": keys.WEBHOOK_SK,
+                "url": endpoint.url,
+                "events": list(endpoint.events),
+                "secret": endpoint.secret,
+                "enabled": True,
+                "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+        )
+
+    def disable_endpoint(self, tenant_id: str, reason: str) -> None:
+        self.table.update(
+            keys.tenant_pk(tenant_id),
+            keys.WEBHOOK_SK,
+            "SET enabled = :false, disabled_reason = :reason",
+            values={":false": False, ":reason": reason},
+            condition="attribute_exists(PK)",
+        )
+
+    def get_event(self, tenant_id: str, event_id: str) -> dict[str, Any] | None:
+        return self.table.get(keys.tenant_pk(tenant_id), keys.event_sk(event_id))
+
+    def record_attempt(self, tenant_id: str, event_id: str, status: str, detail: str) -> int:
+        item = self.table.update(
+            keys.tenant_pk(tenant_id),
+            keys.event_sk(event_id),
+            "SET delivery_status = :status, last_attempt = :detail, last_attempt_at = :now ADD attempts :one",
+            values={
+                ":status": status,
+                ":detail": detail,
+                ":now": datetime.now(UTC).isoformat(timespec="seconds"),
+                ":one": 1,
+            },
+        )
+        return int(item.get("attempts", 1))
+
+    def reset_event(self, tenant_id: str, event_id: str) -> None:
+        self.table.update(
+            keys.tenant_pk(tenant_id),
+            keys.event_sk(event_id),
+            "SET delivery_status = :pending, attempts = :zero",
+            values={":pending": "pending", ":zero": 0},
+        )

@@ -1,0 +1,90 @@
+"""The api function's resolver: routers, the error envelope, OpenAPI and Swagger UI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from debtload.api.dependencies import ApiDependencies
+from debtload.api.request_guard import check_request
+from debtload.api.responses import error_response
+from debtload.api.routes import credits, settings, system
+from debtload.domain.errors import DomainError, RateLimited
+
+TITLE = "debtload"
+VERSION = "0.1.0"
+DESCRIPTION = "Bulk import for debt collection: debts, SEPA collections, campaign customers, case notes."
+SECURITY_SCHEMES: dict[str, Any] = {
+    "bearer": HTTPBearer(description="Authorization: Bearer <api key>"),
+    # "in" is a Python keyword: the model takes it by its alias.
+    "apiKey": APIKey.model_validate({"name": "X-Api-Key", "in": APIKeyIn.header}),
+    "xApiKey": APIKey.model_validate({"name": "XApiKey", "in": APIKeyIn.header}),
+}
+
+
+def _field_path(location: Any) -> str:
+    parts = [str(part) for part in location if part != "body"]
+    return ".".join(parts) or "body"
+
+
+def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+
+    def openapi_json() -> str:
+        return app.get_openapi_json_schema(
+            title=TITLE,
+            version=VERSION,
+            description=DESCRIPTION,
+            security_schemes=SECURITY_SCHEMES,
+            security=[{"bearer": []}, {"apiKey": []}, {"xApiKey": []}],
+        )
+
+    app.include_router(system.make_router(openapi_json))
+    app.include_router(credits.make_router(deps))
+    app.include_router(settings.make_router(deps))
+    app.enable_swagger(path="/docs", title=TITLE, version=VERSION, security_schemes=SECURITY_SCHEMES)
+
+    @app.exception_handler(DomainError)
+    def domain_error(error: DomainError) -> Response:
+        headers: dict[str, str] = {}
+        if isinstance(error, RateLimited):
+            headers["Retry-After"] = str(error.retry_after_seconds)
+        return error_response(error.status, error.code, error.message, error.details, headers)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(error: RequestValidationError) -> Response:
+        details = {_field_path(item.get("loc", ())): item.get("msg", "invalid") for item in error.errors()}
+        return error_response(400, "validation_failed", "The request is invalid", details)
+
+    @app.not_found
+    def not_found(_: NotFoundError) -> Response:
+        return error_response(404, "not_found", "No such route")
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(500, "internal_error", "Internal error; it has been logged")
+
+    return app
+
+
+def make_handler(
+    deps: ApiDependencies, logger: Logger
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    app = build_resolver(deps, logger)
+    max_body = deps.config.max_request_body_bytes
+
+    def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        rejected = check_request(event, max_body)
+        if rejected is not None:
+            return rejected
+        return app.resolve(event, context)
+
+    return handle

@@ -1,0 +1,54 @@
+"""Typed view of a function's environment, read once when the handler module is imported.
+
+The domain never reads os.environ itself: the local stack runs every function in one process, so
+each handler captures its own template environment at import time and passes it down explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "")
+    return int(raw) if raw.strip() else default
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    table_name: str
+    job_queue_url: str = ""
+    webhook_queue_url: str = ""
+    imports_bucket: str = ""
+    calls_event_bus: str = ""
+    initiate_calls_state_machine_arn: str = ""
+    max_request_body_bytes: int = 6_000_000
+    batch_rate_limit_per_hour: int = 50
+    default_rate_limit_per_minute: int = 600
+    webhook_max_attempts: int = 8
+    webhook_allow_private_targets: bool = False
+    call_batch_size: int = 500
+    call_max_concurrency: int = 1
+    call_batch_wait_seconds: int = 0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if env is None else env
+        return cls(
+            table_name=env.get("TABLE_NAME", ""),
+            job_queue_url=env.get("JOB_QUEUE_URL", ""),
+            webhook_queue_url=env.get("WEBHOOK_QUEUE_URL", ""),
+            imports_bucket=env.get("IMPORTS_BUCKET", ""),
+            calls_event_bus=env.get("CALLS_EVENT_BUS", ""),
+            initiate_calls_state_machine_arn=env.get("INITIATE_CALLS_STATE_MACHINE_ARN", ""),
+            max_request_body_bytes=_int(env, "MAX_REQUEST_BODY_BYTES", 6_000_000),
+            batch_rate_limit_per_hour=_int(env, "BATCH_RATE_LIMIT_PER_HOUR", 50),
+            default_rate_limit_per_minute=_int(env, "DEFAULT_RATE_LIMIT_PER_MINUTE", 600),
+            webhook_max_attempts=_int(env, "WEBHOOK_MAX_ATTEMPTS", 8),
+            webhook_allow_private_targets=env.get("WEBHOOK_ALLOW_PRIVATE_TARGETS", "false").lower() == "true",
+            call_batch_size=_int(env, "CALL_BATCH_SIZE", 500),
+            call_max_concurrency=_int(env, "CALL_MAX_CONCURRENCY", 1),
+            call_batch_wait_seconds=_int(env, "CALL_BATCH_WAIT_SECONDS", 0),
+        )

@@ -1,0 +1,38 @@
+"""Credits: a per-tenant balance and an append-only ledger (prices live in domain.pricing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from debtload.domain.errors import BadRequest
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    entry_id: str
+    amount: int
+    reason: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreditsView:
+    balance: int
+    ledger: tuple[LedgerEntry, ...]
+
+
+class CreditsRepository(Protocol):
+    def add(self, tenant_id: str, amount: int, reason: str, entry_id: str) -> int:
+        """Apply `amount` once per `entry_id` (a replay changes nothing) and return the balance."""
+        ...
+
+    def view(self, tenant_id: str, ledger_limit: int) -> CreditsView: ...
+
+
+def top_up(
+    repo: CreditsRepository, tenant_id: str, amount: int, entry_id: str, reason: str = "top-up"
+) -> int:
+    if amount <= 0:
+        raise BadRequest("A top-up must be a positive number of credits", {"amount": "must be > 0"})
+    return repo.add(tenant_id, amount, reason, entry_id)

@@ -1,0 +1,31 @@
+"""The events a job emits when it turns terminal."""
+
+from __future__ import annotations
+
+import uuid
+
+from debtload.domain.jobs.model import Job, JobStatus, OutboxEvent
+
+
+def terminal_event(job: Job, status: JobStatus, outcome: str) -> OutboxEvent:
+    event_type = "job.failed" if status is JobStatus.FAILED else "job.completed"
+    # One event per job and type: a deterministic id makes every re-publication the same event.
+    event_id = "evt_" + uuid.uuid5(uuid.NAMESPACE_URL, f"{job.tenant_id}/{job.job_id}/{event_type}").hex
+    return OutboxEvent(
+        event_id=event_id,
+        tenant_id=job.tenant_id,
+        type=event_type,
+        data={
+            "job_id": job.job_id,
+            "kind": job.kind,
+            "source": job.source,
+            "status": status.value,
+            "status_code": status.code,
+            "rows_total": job.rows_total,
+            "rows_succeeded": job.rows_succeeded,
+            "rows_failed": job.rows_failed,
+            "outcome": outcome,
+            **({"import_id": job.options["import_id"]} if "import_id" in job.options else {}),
+        },
+        created_at=job.updated_at,
+    )

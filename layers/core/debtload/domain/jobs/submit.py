@@ -1,0 +1,134 @@
+"""The API (or file import) side of a job: write the job, then send its chunks.
+
+The job is written before any chunk is sent, so a worker never sees a chunk of an unknown job. If
+sending fails, the job is made terminal as Failed with the reason, so it never stays Queued forever.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from debtload.domain.jobs.chunking import MAX_INLINE_BYTES, chunk_rows
+from debtload.domain.jobs.events import terminal_event
+from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus
+from debtload.domain.jobs.ports import ChunkQueue, ClaimStore, EventPublisher, JobStore
+
+SEND_BATCH = 10
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class EnqueueFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class JobSubmitter:
+    store: JobStore
+    queue: ChunkQueue
+    claims: ClaimStore
+    publisher: EventPublisher
+
+    def submit(
+        self,
+        tenant_id: str,
+        kind: str,
+        rows: Sequence[JobRow],
+        *,
+        source: str = "api",
+        options: Mapping[str, Any] | None = None,
+        job_id: str | None = None,
+    ) -> Job:
+        """A job whose rows are all in hand (API requests)."""
+        chunks = list(chunk_rows(rows))
+        job = self._new_job(
+            tenant_id, kind, source, options, job_id, rows_total=len(rows), chunks=len(chunks), sealed=True
+        )
+        self.store.create_job(job)
+        self._send(job, enumerate(chunks))
+        return job
+
+    def submit_stream(
+        self,
+        tenant_id: str,
+        kind: str,
+        rows: Iterable[JobRow],
+        *,
+        source: str = "s3",
+        options: Mapping[str, Any] | None = None,
+        job_id: str | None = None,
+    ) -> Job:
+        """A job whose rows arrive as they are read (files): counted as sent, sealed at the end."""
+        job = self._new_job(tenant_id, kind, source, options, job_id, rows_total=0, chunks=0, sealed=False)
+        self.store.create_job(job)
+        counts = {"rows": 0, "chunks": 0}
+
+        def counted() -> Iterable[tuple[int, tuple[list[JobRow], int]]]:
+            for index, chunk in enumerate(chunk_rows(rows)):
+                counts["rows"] += len(chunk[0])
+                counts["chunks"] = index + 1
+                yield index, chunk
+
+        self._send(job, counted())
+        sealed = self.store.seal(tenant_id, job.job_id, counts["rows"], counts["chunks"])
+        # Every chunk may have been counted before the seal: then nobody else will finish the job.
+        from debtload.domain.jobs.worker import finish_if_complete
+
+        finish_if_complete(self.store, self.publisher, sealed)
+        return sealed
+
+    def _new_job(
+        self,
+        tenant_id: str,
+        kind: str,
+        source: str,
+        options: Mapping[str, Any] | None,
+        job_id: str | None,
+        *,
+        rows_total: int,
+        chunks: int,
+        sealed: bool,
+    ) -> Job:
+        created = now_iso()
+        return Job(
+            tenant_id=tenant_id,
+            job_id=job_id or str(uuid.uuid4()),
+            kind=kind,
+            source=source,
+            status=JobStatus.QUEUED,
+            rows_total=rows_total,
+            chunks_total=chunks,
+            sealed=sealed,
+            options=dict(options or {}),
+            created_at=created,
+            updated_at=created,
+        )
+
+    def _send(self, job: Job, chunks: Iterable[tuple[int, tuple[list[JobRow], int]]]) -> None:
+        pending: list[ChunkMessage] = []
+        try:
+            for index, (rows, size) in chunks:
+                if size > MAX_INLINE_BYTES:
+                    claim = self.claims.put_rows(job.tenant_id, job.job_id, index, rows)
+                    message = ChunkMessage(job.tenant_id, job.job_id, index, len(rows), claim=claim)
+                else:
+                    message = ChunkMessage(job.tenant_id, job.job_id, index, len(rows), rows=tuple(rows))
+                pending.append(message)
+                if len(pending) == SEND_BATCH:
+                    self.queue.send_chunks(pending)
+                    pending = []
+            if pending:
+                self.queue.send_chunks(pending)
+        except Exception as error:
+            reason = f"Could not queue the job's rows: {type(error).__name__}: {error}"
+            failed = self.store.get_job(job.tenant_id, job.job_id) or job
+            self.store.finish(
+                failed, JobStatus.FAILED, reason, terminal_event(failed, JobStatus.FAILED, reason)
+            )
+            raise EnqueueFailed(reason) from error

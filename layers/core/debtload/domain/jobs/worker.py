@@ -1,0 +1,122 @@
+"""The worker side of a job: process a chunk row by row, count it exactly once, finish the job once.
+
+Row processors write with deterministic keys (job + row, or a natural key), so a chunk processed
+again after a crash overwrites what it wrote before. Counting is guarded by the chunk marker, written
+in the same transaction as the counts: a redelivered chunk changes no counter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from debtload.domain.jobs.events import terminal_event
+from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus, RowOutcome
+from debtload.domain.jobs.ports import ClaimStore, EventPublisher, JobStore, RowProcessor
+
+log = logging.getLogger(__name__)
+
+
+class UnknownJobKind(RuntimeError):
+    pass
+
+
+class JobNotFound(RuntimeError):
+    pass
+
+
+def finish_if_complete(store: JobStore, publisher: EventPublisher, job: Job) -> None:
+    if job.status.terminal:
+        return
+    if not job.all_chunks_counted:
+        return
+    status = job.final_status()
+    outcome = (
+        f"{job.dead_chunks} chunk(s) failed after every retry; their rows are counted as failed"
+        if status is JobStatus.FAILED
+        else f"{job.rows_succeeded} of {job.rows_total} rows succeeded"
+    )
+    event = terminal_event(job, status, outcome)
+    if store.finish(job, status, outcome, event):
+        publisher.publish(event)
+
+
+@dataclass(frozen=True, slots=True)
+class JobWorker:
+    store: JobStore
+    claims: ClaimStore
+    publisher: EventPublisher
+    processors: Mapping[str, RowProcessor]
+
+    def handle_chunk(self, body: Mapping[str, object]) -> None:
+        message = ChunkMessage.from_body(body)
+        job = self.store.get_job(message.tenant_id, message.job_id)
+        if job is None:
+            raise JobNotFound(f"job {message.job_id} of {message.tenant_id} not found")
+        if job.status.terminal:
+            return  # e.g. failed while queueing: its chunks are dropped
+        if self.store.is_chunk_counted(job.tenant_id, job.job_id, message.chunk):
+            self._finish_latest(job)
+            return
+        processor = self.processors.get(job.kind)
+        if processor is None:
+            raise UnknownJobKind(f"no row processor for job kind {job.kind!r}")
+        if job.status is JobStatus.QUEUED:
+            self.store.mark_in_progress(job.tenant_id, job.job_id)
+        outcomes = processor.process(job, self._rows(message))
+        self._count(job, message.chunk, outcomes, dead=False)
+
+    def handle_dead_chunk(self, body: Mapping[str, object], reason: str) -> None:
+        """A chunk that exhausted its retries: its rows count as failed, so the job still ends."""
+        message = ChunkMessage.from_body(body)
+        job = self.store.get_job(message.tenant_id, message.job_id)
+        if job is None or job.status.terminal:
+            log.warning(
+                "dead chunk %s/%s of a missing or finished job dropped", message.job_id, message.chunk
+            )
+            return
+        if self.store.is_chunk_counted(job.tenant_id, job.job_id, message.chunk):
+            self._finish_latest(job)
+            return
+        try:
+            rows = self._rows(message)
+        except Exception:  # the claim itself may be what failed; the count is still known
+            log.exception("rows of dead chunk %s/%s unreadable", message.job_id, message.chunk)
+            rows = []
+        if rows:
+            outcomes = [RowOutcome(row=r.row, ok=False, data=r.data, error=reason) for r in rows]
+            self.store.save_row_outcomes(job.tenant_id, job.job_id, outcomes)
+        updated = self.store.count_chunk(
+            job.tenant_id, job.job_id, message.chunk, 0, message.row_count, dead=True
+        )
+        if updated is None:
+            self._finish_latest(job)
+        else:
+            finish_if_complete(self.store, self.publisher, updated)
+
+    def _rows(self, message: ChunkMessage) -> list[JobRow]:
+        if message.claim is not None:
+            return self.claims.get_rows(message.claim)
+        return list(message.rows)
+
+    def _count(self, job: Job, chunk: int, outcomes: list[RowOutcome], dead: bool) -> None:
+        self.store.save_row_outcomes(job.tenant_id, job.job_id, outcomes)
+        succeeded = sum(1 for o in outcomes if o.ok)
+        updated = self.store.count_chunk(
+            job.tenant_id, job.job_id, chunk, succeeded, len(outcomes) - succeeded, dead=dead
+        )
+        if updated is None:
+            self._finish_latest(job)  # a concurrent delivery counted it first
+        else:
+            finish_if_complete(self.store, self.publisher, updated)
+
+    def _finish_latest(self, job: Job) -> None:
+        latest = self.store.get_job(job.tenant_id, job.job_id) or job
+        if latest.status.terminal:
+            # Finished before, maybe by a delivery that crashed before publishing: publishing again is
+            # safe because delivery dedupes by event id.
+            if latest.outcome is not None:
+                self.publisher.publish(terminal_event(latest, latest.status, latest.outcome))
+            return
+        finish_if_complete(self.store, self.publisher, latest)

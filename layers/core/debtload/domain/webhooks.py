@@ -1,0 +1,236 @@
+"""Webhooks: one endpoint per tenant, signed deliveries, retries with backoff, replay.
+
+Signature: `Debtload-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, the same shape as
+Stripe's, so receivers can reuse what they know; `verify_signature` is what a receiver runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import random
+import secrets
+import socket
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from debtload.domain.errors import NotFound, ValidationFailed
+
+EVENT_TYPES = (
+    "job.completed",
+    "job.failed",
+    "collections.bulk.completed",
+    "bulk_collections_completed",
+    "import.completed",
+    "call_run.completed",
+)
+# Delay after attempt n (1-based) before attempt n+1: 8 attempts spread over about 1.5 hours.
+BACKOFF_SECONDS = (30, 60, 150, 300, 600, 1500, 2700)
+SIGNATURE_HEADER = "Debtload-Signature"
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify_signature(
+    secret: str,
+    header: str,
+    body: bytes,
+    now: float | None = None,
+    tolerance: int = SIGNATURE_TOLERANCE_SECONDS,
+) -> bool:
+    """Constant-time check of a Debtload-Signature header, refusing stale timestamps (replays)."""
+    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        timestamp = int(parts.get("t", ""))
+    except ValueError:
+        return False
+    if abs((now if now is not None else time.time()) - timestamp) > tolerance:
+        return False
+    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+def backoff_delay(attempt: int, rng: Callable[[], float] = random.random) -> int:
+    """Seconds to wait after failed attempt `attempt`, with ±20 % jitter so retries don't align."""
+    base = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS)) - 1]
+    return max(1, int(base * (0.8 + 0.4 * rng())))
+
+
+def mask_secret(secret: str) -> str:
+    return secret[:10] + "…" + secret[-4:] if len(secret) > 16 else "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    url: str
+    events: tuple[str, ...]
+    secret: str
+    enabled: bool = True
+    disabled_reason: str | None = None
+
+
+class WebhookStore(Protocol):
+    def get_endpoint(self, tenant_id: str) -> Endpoint | None: ...
+
+    def put_endpoint(self, tenant_id: str, endpoint: Endpoint) -> None: ...
+
+    def disable_endpoint(self, tenant_id: str, reason: str) -> None: ...
+
+    def get_event(self, tenant_id: str, event_id: str) -> dict[str, Any] | None: ...
+
+    def record_attempt(self, tenant_id: str, event_id: str, status: str, detail: str) -> int:
+        """Store the outcome of an attempt; returns the attempt count so far."""
+        ...
+
+    def reset_event(self, tenant_id: str, event_id: str) -> None: ...
+
+
+class HttpSender(Protocol):
+    def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
+        """POST and return the status code; raise OSError on connection failure."""
+        ...
+
+
+class Resolver(Protocol):
+    def __call__(self, host: str) -> Sequence[str]: ...
+
+
+def resolve_host(host: str) -> list[str]:
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+
+
+def check_url(url: str, allow_private: bool, resolver: Resolver = resolve_host) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationFailed(
+            "Webhook URL must be an http(s) URL", {"url": "must start with http:// or https://"}
+        )
+    if allow_private:
+        return url
+    try:
+        addresses = [ipaddress.ip_address(a) for a in resolver(parts.hostname)]
+    except (OSError, ValueError) as error:
+        raise ValidationFailed("Webhook URL host does not resolve", {"url": str(error)}) from error
+    for address in addresses:
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+            raise ValidationFailed(
+                "Webhook URL must not point to a private or loopback address",
+                {"url": f"{parts.hostname} is {address}"},
+            )
+    return url
+
+
+def set_endpoint(
+    store: WebhookStore,
+    tenant_id: str,
+    url: str,
+    events: Sequence[str],
+    allow_private: bool,
+    resolver: Resolver = resolve_host,
+) -> dict[str, Any]:
+    unknown = [e for e in events if e not in EVENT_TYPES]
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown event type(s): {', '.join(unknown)}", {"events": f"known: {', '.join(EVENT_TYPES)}"}
+        )
+    if not events:
+        raise ValidationFailed("Subscribe to at least one event type", {"events": "must not be empty"})
+    check_url(url, allow_private, resolver)
+    endpoint = Endpoint(
+        url=url, events=tuple(dict.fromkeys(events)), secret="whsec_" + secrets.token_urlsafe(32)
+    )
+    store.put_endpoint(tenant_id, endpoint)
+    return {"url": endpoint.url, "events": list(endpoint.events), "secret": endpoint.secret}
+
+
+def show_endpoint(store: WebhookStore, tenant_id: str) -> dict[str, Any]:
+    endpoint = store.get_endpoint(tenant_id)
+    if endpoint is None:
+        raise NotFound("No webhook endpoint is configured")
+    return {
+        "url": endpoint.url,
+        "events": list(endpoint.events),
+        "secret": mask_secret(endpoint.secret),
+        "enabled": endpoint.enabled,
+        "disabled_reason": endpoint.disabled_reason,
+    }
+
+
+class RetryLater(Exception):
+    def __init__(self, delay_seconds: int, reason: str) -> None:
+        super().__init__(reason)
+        self.delay_seconds = delay_seconds
+
+
+def event_body(event: Mapping[str, Any]) -> bytes:
+    payload = {
+        "id": event["event_id"],
+        "type": event["type"],
+        "created_at": event["created_at"],
+        "data": event["data"],
+    }
+    return json.dumps(payload, separators=(",", ":"), default=str).encode()
+
+
+def deliver(
+    store: WebhookStore,
+    sender: HttpSender,
+    tenant_id: str,
+    event_id: str,
+    *,
+    now: Callable[[], float] = time.time,
+    timeout: float = 10.0,
+) -> str:
+    """One delivery attempt. Returns the outcome, or raises RetryLater with the backoff to wait."""
+    event = store.get_event(tenant_id, event_id)
+    if event is None:
+        return "missing"
+    if event.get("delivery_status") in ("delivered", "skipped", "disabled"):
+        return str(event["delivery_status"])  # a duplicate queue message: already settled
+    endpoint = store.get_endpoint(tenant_id)
+    subscribed = endpoint is not None and event["type"] in endpoint.events
+    if endpoint is None or not subscribed:
+        store.record_attempt(tenant_id, event_id, "skipped", "no endpoint subscribed to this event type")
+        return "skipped"
+    if not endpoint.enabled:
+        store.record_attempt(tenant_id, event_id, "disabled", endpoint.disabled_reason or "endpoint disabled")
+        return "disabled"
+    body = event_body(event)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "debtload-webhooks/1",
+        SIGNATURE_HEADER: sign(endpoint.secret, int(now()), body),
+        "Debtload-Event-Id": event_id,
+    }
+    try:
+        status = sender.post(endpoint.url, body, headers, timeout)
+    except OSError as error:
+        status, detail = 0, f"connection failed: {error}"
+    else:
+        detail = f"HTTP {status}"
+    if 200 <= status < 300:
+        store.record_attempt(tenant_id, event_id, "delivered", detail)
+        return "delivered"
+    if status == 410:
+        store.disable_endpoint(tenant_id, "the endpoint answered 410 Gone")
+        store.record_attempt(tenant_id, event_id, "disabled", detail)
+        return "disabled"
+    attempts = store.record_attempt(tenant_id, event_id, "retrying", detail)
+    raise RetryLater(backoff_delay(attempts), detail)
+
+
+def replay(store: WebhookStore, tenant_id: str, event_id: str) -> dict[str, Any]:
+    event = store.get_event(tenant_id, event_id)
+    if event is None:
+        raise NotFound(f"Event {event_id} not found")
+    store.reset_event(tenant_id, event_id)
+    return event

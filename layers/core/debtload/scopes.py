@@ -1,0 +1,25 @@
+"""The scopes an API key can carry (DESIGN §3). A route names the one it needs."""
+
+from __future__ import annotations
+
+ALL_SCOPES: tuple[str, ...] = (
+    "debts:write",
+    "debts:read",
+    "collections:write",
+    "collections:read",
+    "customers:write",
+    "campaigns:write",
+    "campaigns:read",
+    "cases:write",
+    "cases:read",
+    "ingestion:write",
+    "ingestion:read",
+    "webhooks:write",
+    "imports:read",
+    "settings:write",
+)
+
+
+def unknown_scopes(scopes: list[str] | tuple[str, ...]) -> list[str]:
+    known = set(ALL_SCOPES)
+    return [scope for scope in scopes if scope not in known]

@@ -1,0 +1,43 @@
+"""Routes a state machine task payload (`action`) to its use case in domain.call_runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from debtload.config import Config
+from debtload.domain import call_runs
+from debtload.domain.errors import BadRequest
+
+
+@dataclass(frozen=True, slots=True)
+class CallTasks:
+    store: call_runs.CallRunStore
+    dialer: call_runs.Dialer
+    config: Config
+
+    def run(self, payload: Mapping[str, Any]) -> Any:
+        action = payload.get("action")
+        tenant_id = str(payload.get("tenantId", ""))
+        run_id = str(payload.get("callRunId", ""))
+        if action == "plan":
+            return call_runs.plan_batches(
+                self.store,
+                tenant_id,
+                run_id,
+                self.config.call_max_concurrency,
+                self.config.call_batch_wait_seconds,
+            )
+        if action == "dispatch":
+            return call_runs.dispatch_batch(
+                self.store, self.dialer, tenant_id, run_id, int(payload["batchIndex"])
+            )
+        if action == "batch_failed":
+            call_runs.record_batch_failure(
+                self.store, tenant_id, run_id, int(payload["batchIndex"]), payload.get("error")
+            )
+            return {"recorded": True}
+        if action == "summarize":
+            return call_runs.summarize(self.store, tenant_id, run_id)
+        raise BadRequest(f"Unknown calls task action {action!r}")

@@ -1,0 +1,46 @@
+"""Routes SQS records to the job engine: JobQueue records are chunks, JobDeadLetterQueue records are
+chunks that exhausted their retries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from debtload.adapters.dynamodb.jobs import DynamoJobStore
+from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.s3_files import S3ClaimStore
+from debtload.adapters.sqs_queues import SqsEventPublisher
+from debtload.config import Config
+from debtload.domain.jobs.worker import JobWorker
+from debtload.tasks.job_kinds import build_row_processors
+
+DEAD_CHUNK_REASON = (
+    "Not processed: this row's chunk failed on every retry and was moved to the dead-letter queue"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerTask:
+    worker: JobWorker
+    job_queue_name: str
+
+    @classmethod
+    def from_config(cls, config: Config) -> WorkerTask:
+        table = DynamoTable(config.table_name)
+        worker = JobWorker(
+            store=DynamoJobStore(table),
+            claims=S3ClaimStore(config.imports_bucket),
+            publisher=SqsEventPublisher(config.webhook_queue_url),
+            processors=build_row_processors(config, table),
+        )
+        return cls(worker=worker, job_queue_name=config.job_queue_url.rstrip("/").rsplit("/", 1)[-1])
+
+    def handle_record(self, record: Mapping[str, Any]) -> None:
+        body = json.loads(record["body"])
+        source_queue = str(record.get("eventSourceARN", "")).rsplit(":", 1)[-1]
+        if source_queue == self.job_queue_name:
+            self.worker.handle_chunk(body)
+        else:
+            self.worker.handle_dead_chunk(body, DEAD_CHUNK_REASON)

@@ -1,0 +1,83 @@
+"""Builders for the events Lambda receives, in their real shapes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from debtload.domain.tenants import Principal
+
+
+def api_event(
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    path_parameters: dict[str, str] | None = None,
+    resource: str | None = None,
+    principal: Principal | None = None,
+) -> dict[str, Any]:
+    """An API Gateway REST proxy event, as the local front (and API Gateway) builds it."""
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    raw_body = body if isinstance(body, str) or body is None else json.dumps(body)
+    authorizer = None
+    if principal is not None:
+        authorizer = {
+            "tenant_id": principal.tenant_id,
+            "key_id": principal.key_id,
+            "scopes": " ".join(sorted(principal.scopes)),
+            "principalId": principal.key_id,
+        }
+    return {
+        "resource": resource or path,
+        "path": path,
+        "httpMethod": method,
+        "headers": all_headers,
+        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
+        "pathParameters": path_parameters,
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "resourcePath": resource or path,
+            "httpMethod": method,
+            "path": f"/v1{path}",
+            "stage": "v1",
+            "requestId": str(uuid.uuid4()),
+            "identity": {"sourceIp": "127.0.0.1", "userAgent": "pytest"},
+            "authorizer": authorizer,
+        },
+        "body": raw_body,
+        "isBase64Encoded": False,
+    }
+
+
+def authorizer_event(headers: dict[str, str], method: str = "GET", path: str = "/credits") -> dict[str, Any]:
+    return {
+        "type": "REQUEST",
+        "methodArn": f"arn:aws:execute-api:us-east-1:123456789012:local/v1/{method}{path}",
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "stage": "v1",
+            "httpMethod": method,
+        },
+    }
+
+
+def body_of(response: dict[str, Any]) -> Any:
+    return json.loads(response["body"])

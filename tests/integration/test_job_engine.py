@@ -1,0 +1,245 @@
+"""The job engine against moto: exactly-once counting under redelivery, crashes, throttling, poison."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from debtload.adapters.dynamodb.jobs import DynamoJobStore
+from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.s3_files import S3ClaimStore
+from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus, OutboxEvent, RowOutcome
+from debtload.domain.jobs.submit import EnqueueFailed, JobSubmitter
+from debtload.domain.jobs.worker import JobWorker
+from tests.conftest import MotoResources
+
+pytestmark = pytest.mark.faults
+TENANT = "t1"
+
+
+class ListQueue:
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.fail_after = fail_after
+
+    def send_chunks(self, messages: Sequence[ChunkMessage]) -> None:
+        for message in messages:
+            if self.fail_after is not None and len(self.bodies) >= self.fail_after:
+                raise ConnectionError("queue unreachable")
+            self.bodies.append(json.loads(json.dumps(message.to_body())))
+
+
+class RecordingPublisher:
+    def __init__(self) -> None:
+        self.events: list[OutboxEvent] = []
+
+    def publish(self, event: OutboxEvent) -> None:
+        self.events.append(event)
+
+
+class WritingProcessor:
+    """Writes one item per row under a deterministic key; rows with "bad" fail; can crash mid-chunk."""
+
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+        self.crash_after: int | None = None
+        self.poison: set[int] = set()
+
+    def process(self, job: Job, rows: Sequence[JobRow]) -> list[RowOutcome]:
+        outcomes = []
+        for done, row in enumerate(rows):
+            if self.crash_after is not None and done == self.crash_after:
+                self.crash_after = None
+                raise RuntimeError("worker killed mid-chunk")
+            if row.row in self.poison:
+                raise RuntimeError("poison row")
+            if row.data.get("bad"):
+                outcomes.append(RowOutcome(row.row, False, row.data, error="bad row"))
+                continue
+            self.table.put(
+                {"PK": f"TENANT#{job.tenant_id}", "SK": f"TEST#{job.job_id}#{row.row}", **row.data}
+            )
+            outcomes.append(RowOutcome(row.row, True, row.data, ref=f"item-{row.row}"))
+        return outcomes
+
+
+class Engine:
+    def __init__(self, resources: MotoResources, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(resources.table_name)
+        self.store = DynamoJobStore(self.table)
+        self.queue = ListQueue()
+        self.publisher = RecordingPublisher()
+        self.processor = WritingProcessor(self.table)
+        claims = S3ClaimStore(resources.bucket)
+        self.submitter = JobSubmitter(self.store, self.queue, claims, self.publisher)
+        self.worker = JobWorker(self.store, claims, self.publisher, {"test": self.processor})
+
+    def written_items(self, job_id: str) -> int:
+        items, _ = self.table.query(f"TENANT#{TENANT}", f"TEST#{job_id}#")
+        start = _
+        while start:
+            more, start = self.table.query(f"TENANT#{TENANT}", f"TEST#{job_id}#", start_key=start)
+            items += more
+        return len(items)
+
+    def outbox(self) -> list[dict[str, Any]]:
+        items, _ = self.table.query(f"TENANT#{TENANT}", "EVENT#")
+        return items
+
+
+def rows(n: int, bad: Sequence[int] = ()) -> list[JobRow]:
+    return [JobRow(i, {"n": i, **({"bad": True} if i in bad else {})}) for i in range(n)]
+
+
+def test_every_chunk_delivered_twice_leaves_exact_counters(moto_resources: MotoResources) -> None:
+    engine = Engine(moto_resources)
+    job = engine.submitter.submit(TENANT, "test", rows(1234, bad=[7, 900]))
+    assert [len(b["rows"]) for b in engine.queue.bodies] == [500, 500, 234]
+
+    for body in engine.queue.bodies + engine.queue.bodies:
+        engine.worker.handle_chunk(body)
+
+    final = engine.store.get_job(TENANT, job.job_id)
+    assert final is not None
+    assert (final.rows_total, final.rows_succeeded, final.rows_failed) == (1234, 1232, 2)
+    assert final.status is JobStatus.COMPLETED_WITH_ERRORS and final.status.code == 3
+    assert engine.written_items(job.job_id) == 1232
+    assert len(engine.outbox()) == 1
+    assert {e.event_id for e in engine.publisher.events} == {engine.outbox()[0]["event_id"]}
+    assert engine.outbox()[0]["type"] == "job.completed"
+
+
+def test_worker_killed_mid_chunk_finishes_on_redelivery_without_duplicates(
+    moto_resources: MotoResources,
+) -> None:
+    engine = Engine(moto_resources)
+    job = engine.submitter.submit(TENANT, "test", rows(300))
+    (body,) = engine.queue.bodies
+    engine.processor.crash_after = 150
+    with pytest.raises(RuntimeError, match="killed"):
+        engine.worker.handle_chunk(body)
+    mid = engine.store.get_job(TENANT, job.job_id)
+    assert mid is not None and mid.status is JobStatus.IN_PROGRESS and mid.rows_succeeded == 0
+
+    engine.worker.handle_chunk(body)
+
+    final = engine.store.get_job(TENANT, job.job_id)
+    assert final is not None and final.status is JobStatus.COMPLETED
+    assert final.rows_succeeded == 300 and engine.written_items(job.job_id) == 300
+
+
+class ThrottlingClient:
+    """Delegates to a real client, but BatchWriteItem first throttles then returns half unprocessed."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self.batch_calls = 0
+        self.exceptions = real.exceptions
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def batch_write_item(self, RequestItems: dict[str, list[Any]]) -> dict[str, Any]:
+        self.batch_calls += 1
+        if self.batch_calls == 1:
+            raise self._real.exceptions.ProvisionedThroughputExceededException(
+                {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+                "BatchWriteItem",
+            )
+        ((table, requests),) = RequestItems.items()
+        if self.batch_calls % 2 == 0 and len(requests) > 1:
+            half = len(requests) // 2
+            self._real.batch_write_item(RequestItems={table: requests[:half]})
+            return {"UnprocessedItems": {table: requests[half:]}}
+        return self._real.batch_write_item(RequestItems=RequestItems)
+
+
+def test_unprocessed_items_and_throttling_are_retried_until_written(moto_resources: MotoResources) -> None:
+    client = ThrottlingClient(moto_resources.client("dynamodb"))
+    table = DynamoTable(moto_resources.table_name, client=client, sleep=lambda _: None)
+    engine = Engine(moto_resources, table)
+    job = engine.submitter.submit(TENANT, "test", rows(120))
+    for body in engine.queue.bodies:
+        engine.worker.handle_chunk(body)
+    outcomes, cursor = engine.store.list_row_outcomes(TENANT, job.job_id, None, None, 200)
+    assert len(outcomes) == 120 and cursor is None
+    assert client.batch_calls > 5  # 5 batches of 25, plus the throttled and partial calls
+
+
+def test_poison_chunk_ends_in_dead_letters_and_the_job_still_terminates(
+    moto_resources: MotoResources,
+) -> None:
+    engine = Engine(moto_resources)
+    job = engine.submitter.submit(TENANT, "test", rows(700))
+    good, poison = engine.queue.bodies
+    engine.processor.poison = {600}
+    engine.worker.handle_chunk(good)
+    for _ in range(3):
+        with pytest.raises(RuntimeError, match="poison"):
+            engine.worker.handle_chunk(poison)
+
+    engine.worker.handle_dead_chunk(poison, "moved to the dead-letter queue")
+    engine.worker.handle_dead_chunk(poison, "moved to the dead-letter queue")  # redelivered from the DLQ too
+
+    final = engine.store.get_job(TENANT, job.job_id)
+    assert final is not None
+    assert final.status is JobStatus.FAILED and final.status.code == 4
+    assert (final.rows_succeeded, final.rows_failed) == (500, 200)
+    failed, _ = engine.store.list_row_outcomes(TENANT, job.job_id, "failed", None, 500)
+    assert len(failed) == 200 and failed[0]["error"] == "moved to the dead-letter queue"
+    assert [e["type"] for e in engine.outbox()] == ["job.failed"]
+
+
+def test_oversize_chunk_travels_as_a_claim_check(moto_resources: MotoResources) -> None:
+    engine = Engine(moto_resources)
+    big = [JobRow(0, {"text": "x" * 300_000}), JobRow(1, {"text": "small"})]
+    job = engine.submitter.submit(TENANT, "test", big)
+    bodies = engine.queue.bodies
+    assert any("claim" in b for b in bodies)
+    assert all(len(json.dumps(b)) < 256 * 1024 for b in bodies)
+    for body in bodies:
+        engine.worker.handle_chunk(body)
+    final = engine.store.get_job(TENANT, job.job_id)
+    assert final is not None and final.status is JobStatus.COMPLETED and final.rows_succeeded == 2
+
+
+def test_a_job_whose_rows_cannot_be_queued_fails_instead_of_hanging(moto_resources: MotoResources) -> None:
+    engine = Engine(moto_resources)
+    engine.queue.fail_after = 1
+    with pytest.raises(EnqueueFailed):
+        engine.submitter.submit(TENANT, "test", rows(1200))
+    (job_item,) = engine.table.query(f"TENANT#{TENANT}", "JOB#")[0]
+    job = engine.store.get_job(TENANT, job_item["job_id"])
+    assert job is not None and job.status is JobStatus.FAILED and "Could not queue" in (job.outcome or "")
+    engine.worker.handle_chunk(engine.queue.bodies[0])  # the chunk that did go out is dropped
+    assert engine.written_items(job.job_id) == 0
+
+
+def test_streamed_job_is_sealed_and_finished_even_if_chunks_finish_first(
+    moto_resources: MotoResources,
+) -> None:
+    engine = Engine(moto_resources)
+
+    def stream() -> Any:
+        yield from rows(1100)
+
+    job = engine.submitter.submit_stream(TENANT, "test", stream())
+    assert job.sealed and job.rows_total == 1100 and job.chunks_total == 3
+    for body in engine.queue.bodies:
+        engine.worker.handle_chunk(body)
+    final = engine.store.get_job(TENANT, job.job_id)
+    assert final is not None and final.status is JobStatus.COMPLETED and final.rows_succeeded == 1100
+
+
+def test_row_outcomes_page_with_status_filter(moto_resources: MotoResources) -> None:
+    engine = Engine(moto_resources)
+    job = engine.submitter.submit(TENANT, "test", rows(60, bad=[3, 30, 59]))
+    for body in engine.queue.bodies:
+        engine.worker.handle_chunk(body)
+    page, cursor = engine.store.list_row_outcomes(TENANT, job.job_id, "failed", None, 2)
+    assert [r["row"] for r in page] == [3, 30] and cursor
+    rest, cursor = engine.store.list_row_outcomes(TENANT, job.job_id, "failed", cursor, 2)
+    assert [r["row"] for r in rest] == [59] and cursor is None
