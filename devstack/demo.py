@@ -6,8 +6,10 @@ Never created by `make run` or on AWS; real tenants come from `make tenant`.
 from __future__ import annotations
 
 from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+from debtload.adapters.dynamodb.cases import DynamoCaseStore
 from debtload.adapters.dynamodb.jobs import DynamoJobStore, outbox_item
 from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+from debtload.domain.cases import Case
 from debtload.domain.jobs.model import Job, JobStatus, OutboxEvent
 from debtload.domain.tenants import ApiKeyRecord, Tenant, hash_key
 from debtload.scopes import ALL_SCOPES
@@ -18,6 +20,7 @@ DEMO_CREDITS = 10_000
 DEMO_CALL_RUN_ID = "demo-call-run"
 DEMO_EVENT_ID = "evt_demo_job_completed"
 DEMO_JOB_ID = "demo-job"
+DEMO_CASE_IDS = ("123e4567-e89b-12d3-a456-426614174000", "456e4567-e89b-12d3-a456-426614174001")
 
 
 def seed_demo_tenant(repo: DynamoTenantRepository) -> None:
@@ -39,8 +42,22 @@ def seed_demo_tenant(repo: DynamoTenantRepository) -> None:
 
 def seed_demo_data(repo: DynamoTenantRepository) -> None:
     """The demo tenant plus what the event files point at: a call run of 3 customers, an outbox event,
-    and a job of 2 case notes whose only chunk is waiting."""
+    the two cases of seed 003's example, and a job of 2 case notes whose only chunk is waiting."""
     seed_demo_tenant(repo)
+    cases = DynamoCaseStore(repo.table)
+    for number, case_id in enumerate(DEMO_CASE_IDS, start=1):
+        cases.create_case(
+            DEMO_TENANT_ID,
+            Case(
+                case_id,
+                f"Debtor {number}",
+                f"DOS-{number}",
+                "100.00",
+                "EUR",
+                "open",
+                "2026-01-01T00:00:00+00:00",
+            ),
+        )
     DynamoJobStore(repo.table).create_job(
         Job(
             tenant_id=DEMO_TENANT_ID,

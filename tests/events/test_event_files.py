@@ -54,6 +54,9 @@ CHECKS: dict[str, Callable[[Any, Any], None]] = {
         result["initiated"] == 3 and result["failed"] == 0, result
     ),
     "webhooks_delivery.json": lambda result, _: _expect(result == {"batchItemFailures": []}, result),
+    "worker_ingestion_chunk.json": lambda result, runner: _expect(
+        result == {"batchItemFailures": []} and _job_status(runner) == "completed", result
+    ),
     "worker_dead_letter_chunk.json": lambda result, runner: _expect(
         result == {"batchItemFailures": []} and _job_status(runner) == "failed", result
     ),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -14,8 +15,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.request_guard import check_request
-from debtload.api.responses import error_response
-from debtload.api.routes import credits, settings, system
+from debtload.api.responses import error_response, proxy_error
+from debtload.api.routes import cases, credits, ingestion, jobs, settings, system, webhooks
+from debtload.domain import rate_limits
 from debtload.domain.errors import DomainError, RateLimited
 
 TITLE = "debtload"
@@ -49,6 +51,10 @@ def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResol
     app.include_router(system.make_router(openapi_json))
     app.include_router(credits.make_router(deps))
     app.include_router(settings.make_router(deps))
+    app.include_router(jobs.make_router(deps))
+    app.include_router(webhooks.make_router(deps))
+    app.include_router(cases.make_router(deps))
+    app.include_router(ingestion.make_router(deps))
     app.enable_swagger(path="/docs", title=TITLE, version=VERSION, security_schemes=SECURITY_SCHEMES)
 
     @app.exception_handler(DomainError)
@@ -85,6 +91,37 @@ def make_handler(
         rejected = check_request(event, max_body)
         if rejected is not None:
             return rejected
-        return app.resolve(event, context)
+        decision = _rate_limit(deps, event)
+        if decision is not None and not decision.allowed:
+            limited = proxy_error(
+                429,
+                "rate_limited",
+                f"Rate limit of {decision.limit} requests reached; retry in {decision.reset_seconds} s",
+                {"retry_after_seconds": decision.reset_seconds},
+            )
+            limited["headers"].update({**decision.headers(), "Retry-After": str(decision.reset_seconds)})
+            return limited
+        response = app.resolve(event, context)
+        if decision is not None:
+            _add_headers(response, decision.headers())
+        return response
 
     return handle
+
+
+def _rate_limit(deps: ApiDependencies, event: Mapping[str, Any]) -> rate_limits.RateDecision | None:
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    tenant_id = authorizer.get("tenant_id")
+    if not tenant_id:
+        return None  # public routes (health, docs) are not metered
+    limit = rate_limits.limit_for(
+        str(event.get("httpMethod", "")), str(event.get("resource", "")), deps.config
+    )
+    return rate_limits.check(deps.rate_limits, str(tenant_id), limit, time.time())
+
+
+def _add_headers(response: dict[str, Any], headers: Mapping[str, str]) -> None:
+    if "multiValueHeaders" in response:
+        response["multiValueHeaders"].update({name: [value] for name, value in headers.items()})
+    else:
+        response.setdefault("headers", {}).update(headers)

@@ -4,16 +4,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from debtload.adapters.dynamodb.jobs import DynamoJobStore
+from debtload.adapters.dynamodb.rate_limits import DynamoRateLimitStore
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
+from debtload.adapters.s3_files import S3ClaimStore
+from debtload.adapters.sqs_queues import SqsChunkQueue, SqsEventPublisher
 from debtload.config import Config
+from debtload.domain.jobs.submit import JobSubmitter
 
 
 @dataclass(frozen=True, slots=True)
 class ApiDependencies:
     config: Config
+    table: DynamoTable
     tenants: DynamoTenantRepository
+    jobs: DynamoJobStore
+    submitter: JobSubmitter
+    webhooks: DynamoWebhookStore
+    publisher: SqsEventPublisher
+    rate_limits: DynamoRateLimitStore
 
     @classmethod
     def from_config(cls, config: Config) -> ApiDependencies:
-        return cls(config=config, tenants=DynamoTenantRepository(DynamoTable(config.table_name)))
+        table = DynamoTable(config.table_name)
+        jobs = DynamoJobStore(table)
+        publisher = SqsEventPublisher(config.webhook_queue_url)
+        return cls(
+            config=config,
+            table=table,
+            tenants=DynamoTenantRepository(table),
+            jobs=jobs,
+            submitter=JobSubmitter(
+                store=jobs,
+                queue=SqsChunkQueue(config.job_queue_url),
+                claims=S3ClaimStore(config.imports_bucket),
+                publisher=publisher,
+            ),
+            webhooks=DynamoWebhookStore(table),
+            publisher=publisher,
+            rate_limits=DynamoRateLimitStore(table),
+        )

@@ -57,3 +57,19 @@ def event_sk(event_id: str) -> str:
 
 
 WEBHOOK_SK = "WEBHOOK"
+
+
+def rate_window_sk(route_class: str, window_start: int) -> str:
+    return f"RATE#{route_class}#{window_start}"
+
+
+def case_sk(case_id: str) -> str:
+    return f"CASE#{case_id}"
+
+
+def note_sk(case_id: str, note_id: str) -> str:
+    return f"CASE#{case_id}#NOTE#{note_id}"
+
+
+def case_notes_gsi_pk(tenant_id: str, case_id: str) -> str:
+    return f"{tenant_pk(tenant_id)}#CASE#{case_id}#NOTES"

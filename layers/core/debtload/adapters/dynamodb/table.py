@@ -147,6 +147,30 @@ class DynamoTable:
             deserialize(last) if last else None
         )
 
+    def batch_get(
+        self, key_pairs: Sequence[tuple[str, str]], projection: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Items for (PK, SK) pairs, 100 keys a call, retrying UnprocessedKeys; missing keys are absent."""
+        found: list[dict[str, Any]] = []
+        unique = list(dict.fromkeys(key_pairs))
+        for start in range(0, len(unique), 100):
+            request: dict[str, Any] = {
+                "Keys": [serialize({"PK": pk, "SK": sk}) for pk, sk in unique[start : start + 100]]
+            }
+            if projection:
+                request["ProjectionExpression"] = projection
+            for attempt in range(MAX_UNPROCESSED_RETRIES + 1):
+                response = self.client.batch_get_item(RequestItems={self.name: request})
+                found.extend(deserialize(item) for item in response.get("Responses", {}).get(self.name, []))
+                unprocessed = response.get("UnprocessedKeys", {}).get(self.name)
+                if not unprocessed:
+                    break
+                request = unprocessed
+                self._sleep(min(2.0, 0.025 * 2**attempt) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
+            else:
+                raise UnprocessedItemsError("BatchGetItem kept returning unprocessed keys")
+        return found
+
     def transact(self, operations: Sequence[Mapping[str, Any]]) -> None:
         """Operations are TransactWriteItems entries whose Item/Key/values are plain Python values."""
         request = [self._transact_entry(op) for op in operations]

@@ -123,6 +123,48 @@ class DynamoTenantRepository:
             raise
         return self.balance(tenant_id)
 
+    def charge(self, tenant_id: str, amount: int, reason: str, entry_id: str) -> bool:
+        pk = keys.tenant_pk(tenant_id)
+        created_at = _now()
+        try:
+            self.table.transact(
+                [
+                    {
+                        "Put": {
+                            "Item": {"PK": pk, "SK": keys.ledger_ref_sk(entry_id), "created_at": created_at},
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "Key": {"PK": pk, "SK": keys.CREDITS_SK},
+                            "UpdateExpression": "ADD balance :debit",
+                            "ConditionExpression": "balance >= :amount",
+                            "ExpressionAttributeValues": {":debit": -amount, ":amount": amount},
+                        }
+                    },
+                    {
+                        "Put": {
+                            "Item": {
+                                "PK": pk,
+                                "SK": keys.ledger_sk(created_at, entry_id),
+                                "entry_id": entry_id,
+                                "amount": -amount,
+                                "reason": reason,
+                                "created_at": created_at,
+                            }
+                        }
+                    },
+                ]
+            )
+        except TransactionCancelled as error:
+            if error.reasons and error.reasons[0] == "ConditionalCheckFailed":
+                return True  # charged before under this entry id: a replay is not charged twice
+            if len(error.reasons) > 1 and error.reasons[1] == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
+
     def balance(self, tenant_id: str) -> int:
         item = self.table.get(keys.tenant_pk(tenant_id), keys.CREDITS_SK)
         return int(item.get("balance", 0)) if item else 0

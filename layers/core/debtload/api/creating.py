@@ -1,0 +1,51 @@
+"""What every creating POST shares: the scope check, `?dry_run=true`, and `Idempotency-Key`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from debtload.api.idempotency import HEADER, REPLAYED_HEADER, run_idempotently
+from debtload.api.principal import require_scope
+from debtload.api.responses import json_response
+from debtload.domain.tenants import Principal
+
+# (principal, body, dry_run) -> {"status": int, "body": ..., "headers": {...}?}
+Operation = Callable[[Principal, Any, bool], dict[str, Any]]
+
+
+def is_dry_run(router: APIGatewayRouter) -> bool:
+    value = (router.current_event.query_string_parameters or {}).get("dry_run", "")
+    return value.lower() in ("true", "1", "yes")
+
+
+def create(router: APIGatewayRouter, table_name: str, scope: str, operation: Operation) -> Response[Any]:
+    event = router.current_event
+    principal = require_scope(event.raw_event, scope)
+    body = event.json_body
+    dry_run = is_dry_run(router)
+    if dry_run:
+        # A dry run writes nothing, not even an idempotency record.
+        result = operation(principal, body, True)
+    else:
+        key = event.headers.get(HEADER) if event.headers else None
+        if key is None and event.headers:
+            key = next((v for k, v in event.headers.items() if k.lower() == HEADER), None)
+        result = run_idempotently(
+            table_name=table_name,
+            tenant_id=principal.tenant_id,
+            key=key,
+            route=f"{event.http_method} {event.resource}",
+            body=body,
+            context=router.lambda_context,
+            operation=lambda: operation(principal, body, False),
+        )
+    headers = dict(result.get("headers") or {})
+    if result.get("replayed"):
+        headers[REPLAYED_HEADER] = "true"
+    if dry_run:
+        headers["Dry-Run"] = "true"
+    return json_response(int(result["status"]), result["body"], headers)

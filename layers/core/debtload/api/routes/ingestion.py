@@ -1,0 +1,64 @@
+"""POST /ingestion-jobs and GET /ingestion-jobs/{jobId}: seed 003's shapes and integer statuses."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from debtload.adapters.dynamodb.cases import DynamoCaseStore
+from debtload.api.creating import create
+from debtload.api.dependencies import ApiDependencies
+from debtload.api.principal import require_scope
+from debtload.domain import ingestion
+from debtload.domain.errors import NotFound
+from debtload.domain.jobs.model import JobRow
+from debtload.domain.tenants import Principal
+
+
+def make_router(deps: ApiDependencies) -> APIGatewayRouter:
+    router = APIGatewayRouter()
+    store = DynamoCaseStore(deps.table)
+
+    @router.post("/ingestion-jobs", tags=["ingestion"], summary="Queue up to 1,000 case notes; poll the job")
+    def submit() -> Response[Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+            rows = ingestion.validate_envelope(body)
+            if dry_run:
+                results = ingestion.check_rows(store, principal.tenant_id, "dry-run", rows, datetime.now(UTC))
+                report = [
+                    {"row": i, "ok": r.note is not None, "error": r.error} for i, r in enumerate(results)
+                ]
+                return {
+                    "status": 200,
+                    "body": {"jobId": None, "rowsQueued": len(rows), "dryRun": True, "rows": report},
+                }
+            job = deps.submitter.submit(
+                principal.tenant_id,
+                ingestion.KIND,
+                [JobRow(i, row) for i, row in enumerate(rows)],
+                source="api",
+                job_id=str(uuid.uuid4()),
+            )
+            return {"status": 202, "body": {"jobId": job.job_id, "rowsQueued": job.rows_total}}
+
+        return create(router, deps.config.table_name, "ingestion:write", operation)
+
+    @router.get("/ingestion-jobs/<job_id>", tags=["ingestion"], summary="Status of an ingestion job")
+    def status(job_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "ingestion:read")
+        job = deps.jobs.get_job(principal.tenant_id, job_id)
+        if job is None or job.kind != ingestion.KIND:
+            raise NotFound("Job not found")
+        return {
+            "status": job.status.code,
+            "rowsTotal": job.rows_total,
+            "rowsSucceeded": job.rows_succeeded,
+            "rowsFailed": job.rows_failed,
+        }
+
+    return router

@@ -1,0 +1,54 @@
+"""PUT /webhooks, GET /webhooks, POST /webhooks/events/{id}/replay."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from debtload.api.dependencies import ApiDependencies
+from debtload.api.principal import require_scope
+from debtload.domain import webhooks
+from debtload.domain.jobs.model import OutboxEvent
+
+
+class WebhookEndpointRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=8, max_length=2048)
+    events: list[str] = Field(min_length=1, max_length=len(webhooks.EVENT_TYPES))
+
+
+def make_router(deps: ApiDependencies) -> APIGatewayRouter:
+    router = APIGatewayRouter()
+
+    @router.put(
+        "/webhooks", tags=["webhooks"], summary="Set the webhook endpoint; returns its signing secret once"
+    )
+    def put_webhook(request: Annotated[WebhookEndpointRequest, Body()]) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "webhooks:write")
+        return webhooks.set_endpoint(
+            deps.webhooks,
+            principal.tenant_id,
+            request.url,
+            request.events,
+            allow_private=deps.config.webhook_allow_private_targets,
+        )
+
+    @router.get("/webhooks", tags=["webhooks"], summary="The webhook endpoint, secret masked")
+    def get_webhook() -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "webhooks:write")
+        return webhooks.show_endpoint(deps.webhooks, principal.tenant_id)
+
+    @router.post("/webhooks/events/<event_id>/replay", tags=["webhooks"], summary="Send an event again")
+    def replay(event_id: Annotated[str, Path(max_length=80)]) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "webhooks:write")
+        event = webhooks.replay(deps.webhooks, principal.tenant_id, event_id)
+        deps.publisher.publish(
+            OutboxEvent(event_id, principal.tenant_id, event["type"], event["data"], event["created_at"])
+        )
+        return {"id": event_id, "type": event["type"], "status": "queued"}
+
+    return router

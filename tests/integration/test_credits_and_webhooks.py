@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
+from debtload.domain import credits, webhooks
+from debtload.domain.errors import PaymentRequired
+from debtload.domain.tenants import Principal
+from debtload.scopes import ALL_SCOPES
+from debtload.tasks.webhooks import WebhookDeliveryTask
+from devstack.demo import DEMO_EVENT_ID, seed_demo_data
+from tests.conftest import MotoResources
+from tests.helpers import api_event, body_of
+from tests.integration.conftest import Invoke
+
+ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
+
+
+def test_charges_are_idempotent_and_refused_when_unpayable(
+    moto_resources: MotoResources, demo_tenant: str
+) -> None:
+    repo = DynamoTenantRepository(DynamoTable(moto_resources.table_name))
+    credits.charge(repo, demo_tenant, 30, "civility", "req-1")
+    credits.charge(repo, demo_tenant, 30, "civility", "req-1")  # the same request charged twice
+    assert repo.balance(demo_tenant) == 10_000 - 30
+    with pytest.raises(PaymentRequired) as refused:
+        credits.charge(repo, demo_tenant, 1_000_000, "calls", "req-2")
+    assert refused.value.status == 402 and refused.value.details["credits_required"] == 1_000_000
+    assert repo.balance(demo_tenant) == 9_970
+    ledger = repo.view(demo_tenant, 10).ledger
+    assert [e.amount for e in ledger][:2] == [-30, 10_000]
+
+
+class FakeSender:
+    def __init__(self, statuses: list[int]) -> None:
+        self.statuses = statuses
+        self.requests: list[tuple[str, bytes, Mapping[str, str]]] = []
+
+    def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
+        self.requests.append((url, body, headers))
+        return self.statuses.pop(0)
+
+
+def record(resources: MotoResources, event_id: str = DEMO_EVENT_ID) -> dict[str, Any]:
+    sqs = resources.client("sqs")
+    url = resources.queue_url("WebhookQueue")
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"tenant_id": "demo-tenant", "event_id": event_id}))
+    message = sqs.receive_message(QueueUrl=url)["Messages"][0]
+    return {
+        "body": message["Body"],
+        "receiptHandle": message["ReceiptHandle"],
+        "messageId": message["MessageId"],
+    }
+
+
+def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
+    invoke: Invoke, moto_resources: MotoResources
+) -> None:
+    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+    put = invoke(
+        "ApiFunction",
+        api_event(
+            "PUT",
+            "/webhooks",
+            body={"url": "https://93.184.216.34/hook", "events": ["job.completed"]},
+            principal=ADMIN,
+        ),
+    )
+    assert put["statusCode"] == 200
+    secret = body_of(put)["secret"]
+    shown = body_of(invoke("ApiFunction", api_event("GET", "/webhooks", principal=ADMIN)))
+    assert shown["secret"] != secret and shown["secret"].endswith(secret[-4:])
+
+    store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
+    sender = FakeSender([503, 200])
+    task = WebhookDeliveryTask(
+        store, sender, moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs")
+    )
+    with pytest.raises(webhooks.RetryLater) as retry:
+        task.handle_record(record(moto_resources))
+    assert 24 <= retry.value.delay_seconds <= 36  # 30 s ± 20 % after the first failure
+    assert task.handle_record(record(moto_resources)) == "delivered"
+    assert task.handle_record(record(moto_resources)) == "delivered"  # a duplicate message is not re-sent
+    assert len(sender.requests) == 2
+    _, body, headers = sender.requests[-1]
+    assert webhooks.verify_signature(secret, headers["Debtload-Signature"], body)
+    assert json.loads(body)["id"] == DEMO_EVENT_ID and json.loads(body)["type"] == "job.completed"
+
+
+def test_410_disables_the_endpoint(moto_resources: MotoResources) -> None:
+    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+    store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
+    webhooks.set_endpoint(
+        store, "demo-tenant", "https://example.com/h", ["job.completed"], allow_private=True
+    )
+    task = WebhookDeliveryTask(
+        store, FakeSender([410]), moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs")
+    )
+    assert task.handle_record(record(moto_resources)) == "disabled"
+    endpoint = store.get_endpoint("demo-tenant")
+    assert endpoint is not None and not endpoint.enabled
+
+
+def test_private_targets_are_refused_on_deployed_stacks() -> None:
+    with pytest.raises(Exception, match="private or loopback"):
+        webhooks.check_url(
+            "http://internal.example/h", allow_private=False, resolver=lambda host: ["10.0.0.7"]
+        )
+    with pytest.raises(Exception, match="http"):
+        webhooks.check_url("ftp://example.com/h", allow_private=True)
+    assert webhooks.check_url(
+        "https://hooks.example/h", allow_private=False, resolver=lambda host: ["93.184.216.34"]
+    )
