@@ -7,6 +7,9 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from debtload.domain.errors import ValidationFailed
+from debtload.validation.iban import check_creditor_identifier
+
 
 class TenantSettingsPatch(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -25,8 +28,11 @@ def update_settings(
     repo: TenantSettingsRepository, tenant_id: str, patch: TenantSettingsPatch
 ) -> dict[str, Any]:
     changes = patch.model_dump(exclude_unset=True)
-    if "sepa_creditor_id" in changes and changes["sepa_creditor_id"] is not None:
-        changes["sepa_creditor_id"] = changes["sepa_creditor_id"].replace(" ", "").upper()
+    if changes.get("sepa_creditor_id") is not None:
+        checked = check_creditor_identifier(changes["sepa_creditor_id"])
+        if not checked.ok:
+            raise ValidationFailed("Invalid SEPA creditor identifier", {"sepa_creditor_id": checked.error})
+        changes["sepa_creditor_id"] = checked.normalized
     if not changes:
         return repo.get_settings(tenant_id)
     return repo.update_settings(tenant_id, changes)
