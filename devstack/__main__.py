@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 
 from devstack.stack import LocalStack
 
@@ -15,6 +16,8 @@ def main() -> int:
     logging.basicConfig(
         level=os.environ.get("DEBTLOAD_LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(message)s"
     )
+    # Handlers flush metrics on every call; locally there is no CloudWatch to send them to.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     for noisy in ("werkzeug", "botocore", "urllib3", "moto"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     api_port = int(os.environ.get("DEBTLOAD_API_PORT", "3000"))

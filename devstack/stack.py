@@ -18,7 +18,6 @@ from devstack.environment import SHARED_ENVIRONMENT
 from devstack.functions import FunctionRunner
 from devstack.moto_hooks import MotoHooks
 from devstack.provision import Provisioner
-from devstack.sqs_poller import SqsEventSourcePoller
 from devstack.template import LocalStackTemplate
 
 log = logging.getLogger("devstack")
@@ -63,7 +62,7 @@ class LocalStack:
         self._front: ApiGatewayFront | None = None
         self._hooks: MotoHooks | None = None
         self._saved_environment: dict[str, str] = {}
-        self.pollers: list[SqsEventSourcePoller] = []
+        self.pollers: list[Any] = []
         self.template: LocalStackTemplate | None = None
         self.runner: FunctionRunner | None = None
 
@@ -120,6 +119,8 @@ class LocalStack:
     def _start_pollers(self, endpoint: str) -> None:
         assert self.template is not None and self.runner is not None
         import boto3
+
+        from devstack.sqs_poller import SqsEventSourcePoller
 
         sqs = boto3.session.Session().client("sqs", endpoint_url=endpoint, region_name=self.template.region)
         runner = self.runner

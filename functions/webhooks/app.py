@@ -20,6 +20,7 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 task = WebhookDeliveryTask(
     store=DynamoWebhookStore(DynamoTable(config.table_name)),
     sender=UrllibSender(),
+    first_retry_seconds=config.webhook_first_retry_seconds,
     queue_url=config.webhook_queue_url,
 )
 

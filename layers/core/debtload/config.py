@@ -29,6 +29,7 @@ class Config:
     default_rate_limit_per_minute: int = 600
     webhook_max_attempts: int = 8
     webhook_allow_private_targets: bool = False
+    webhook_first_retry_seconds: int = 30
     call_batch_size: int = 500
     call_max_concurrency: int = 1
     call_batch_wait_seconds: int = 0
@@ -48,6 +49,7 @@ class Config:
             default_rate_limit_per_minute=_int(env, "DEFAULT_RATE_LIMIT_PER_MINUTE", 600),
             webhook_max_attempts=_int(env, "WEBHOOK_MAX_ATTEMPTS", 8),
             webhook_allow_private_targets=env.get("WEBHOOK_ALLOW_PRIVATE_TARGETS", "false").lower() == "true",
+            webhook_first_retry_seconds=_int(env, "WEBHOOK_FIRST_RETRY_SECONDS", 30),
             call_batch_size=_int(env, "CALL_BATCH_SIZE", 500),
             call_max_concurrency=_int(env, "CALL_MAX_CONCURRENCY", 1),
             call_batch_wait_seconds=_int(env, "CALL_BATCH_WAIT_SECONDS", 0),

@@ -59,9 +59,13 @@ def verify_signature(
     return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
-def backoff_delay(attempt: int, rng: Callable[[], float] = random.random) -> int:
-    """Seconds to wait after failed attempt `attempt`, with ±20 % jitter so retries don't align."""
-    base = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS)) - 1]
+def backoff_delay(
+    attempt: int, rng: Callable[[], float] = random.random, first_retry_seconds: int = 30
+) -> int:
+    """Seconds to wait after failed attempt `attempt`, with ±20 % jitter so retries don't align.
+
+    The schedule scales with `first_retry_seconds` (30 by default, the WebhookFirstRetrySeconds parameter)."""
+    base = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS)) - 1] * first_retry_seconds / BACKOFF_SECONDS[0]
     return max(1, int(base * (0.8 + 0.4 * rng())))
 
 
@@ -189,6 +193,7 @@ def deliver(
     *,
     now: Callable[[], float] = time.time,
     timeout: float = 10.0,
+    first_retry_seconds: int = 30,
 ) -> str:
     """One delivery attempt. Returns the outcome, or raises RetryLater with the backoff to wait."""
     event = store.get_event(tenant_id, event_id)
@@ -225,7 +230,7 @@ def deliver(
         store.record_attempt(tenant_id, event_id, "disabled", detail)
         return "disabled"
     attempts = store.record_attempt(tenant_id, event_id, "retrying", detail)
-    raise RetryLater(backoff_delay(attempts), detail)
+    raise RetryLater(backoff_delay(attempts, first_retry_seconds=first_retry_seconds), detail)
 
 
 def replay(store: WebhookStore, tenant_id: str, event_id: str) -> dict[str, Any]:

@@ -22,11 +22,18 @@ class WebhookDeliveryTask:
     sender: webhooks.HttpSender
     queue_url: str
     sqs: Any = None  # resolved lazily: no client is made at cold start
+    first_retry_seconds: int = 30
 
     def handle_record(self, record: Mapping[str, Any]) -> str:
         body = json.loads(record["body"])
         try:
-            return webhooks.deliver(self.store, self.sender, str(body["tenant_id"]), str(body["event_id"]))
+            return webhooks.deliver(
+                self.store,
+                self.sender,
+                str(body["tenant_id"]),
+                str(body["event_id"]),
+                first_retry_seconds=self.first_retry_seconds,
+            )
         except webhooks.RetryLater as retry:
             (self.sqs or aws.client("sqs")).change_message_visibility(
                 QueueUrl=self.queue_url,
