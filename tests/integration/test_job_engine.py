@@ -160,13 +160,19 @@ class ThrottlingClient:
 def test_unprocessed_items_and_throttling_are_retried_until_written(moto_resources: MotoResources) -> None:
     client = ThrottlingClient(moto_resources.client("dynamodb"))
     table = DynamoTable(moto_resources.table_name, client=client, sleep=lambda _: None)
-    engine = Engine(moto_resources, table)
+    calls = table.batch_write(
+        {"PK": f"TENANT#{TENANT}", "SK": f"TEST#bulk#{i:04d}", "n": i} for i in range(120)
+    )
+    items, _ = DynamoTable(moto_resources.table_name).query(f"TENANT#{TENANT}", "TEST#bulk#")
+    assert len(items) == 120
+    assert calls == client.batch_calls > 5  # 5 batches of 25, plus the throttled and partial calls
+
+    engine = Engine(moto_resources, table)  # the whole engine on the throttling client
     job = engine.submitter.submit(TENANT, "test", rows(120))
     for body in engine.queue.bodies:
         engine.worker.handle_chunk(body)
     outcomes, cursor = engine.store.list_row_outcomes(TENANT, job.job_id, None, None, 200)
-    assert len(outcomes) == 120 and cursor is None
-    assert client.batch_calls > 5  # 5 batches of 25, plus the throttled and partial calls
+    assert [o["row"] for o in outcomes] == list(range(120)) and cursor is None
 
 
 def test_poison_chunk_ends_in_dead_letters_and_the_job_still_terminates(

@@ -128,21 +128,25 @@ class DynamoJobStore:
         return self.table.get(keys.tenant_pk(tenant_id), keys.job_chunk_sk(job_id, chunk)) is not None
 
     def save_row_outcomes(self, tenant_id: str, job_id: str, outcomes: Sequence[RowOutcome]) -> None:
+        """One item per chunk of outcomes (split only near DynamoDB's item limit), keyed by its first
+        row, so recording outcomes costs a constant number of writes, not one per row. A re-run chunk
+        overwrites its own items. Succeeded rows keep their reference; failed rows keep what was sent."""
+        if not outcomes:
+            return
+        ordered = sorted(outcomes, key=lambda o: o.row)
         pk = keys.tenant_pk(tenant_id)
         expires = _expires_at()
-        self.table.batch_write(
-            {
-                "PK": pk,
-                "SK": keys.job_row_sk(job_id, o.row),
-                "row": o.row,
-                "status": "succeeded" if o.ok else "failed",
-                "error": o.error,
-                "ref": o.ref,
-                "data": dict(o.data),
-                "expires_at": expires,
-            }
-            for o in outcomes
-        )
+        items = []
+        for part, packed in enumerate(_pack(ordered)):
+            items.append(
+                {
+                    "PK": pk,
+                    "SK": keys.job_outcomes_sk(job_id, ordered[0].row, part),
+                    "outcomes": packed,
+                    "expires_at": expires,
+                }
+            )
+        self.table.batch_write(items)
 
     def count_chunk(
         self, tenant_id: str, job_id: str, chunk: int, succeeded: int, failed: int, dead: bool
@@ -227,22 +231,69 @@ class DynamoJobStore:
     def list_row_outcomes(
         self, tenant_id: str, job_id: str, status: str | None, cursor: str | None, limit: int
     ) -> tuple[list[dict[str, Any]], str | None]:
-        start = decode_cursor(cursor)
+        """Rows in row order, optionally of one status. The cursor names an outcome item and a
+        position inside it."""
+        pk = keys.tenant_pk(tenant_id)
+        position = decode_cursor(cursor)
+        pending: list[dict[str, Any]] = []
+        start: dict[str, Any] | None = None
+        offset = 0
+        if position:
+            resumed = self.table.get(pk, str(position.get("sk", "")))
+            pending = [resumed] if resumed else []
+            start = {"PK": pk, "SK": str(position.get("sk", ""))}
+            offset = int(position.get("offset", 0))
+        more = True
         rows: list[dict[str, Any]] = []
-        while len(rows) < limit:
-            items, start = self.table.query(
-                keys.tenant_pk(tenant_id), keys.job_row_prefix(job_id), limit=limit, start_key=start
-            )
-            for item in items:
-                if status is None or item.get("status") == status:
-                    rows.append({k: item.get(k) for k in ("row", "status", "error", "ref", "data")})
-                    if len(rows) == limit:
-                        last = {"PK": item["PK"], "SK": item["SK"]}
-                        more = start is not None or item is not items[-1]
-                        return rows, encode_cursor(last) if more else None
-            if start is None:
-                break
-        return rows, encode_cursor(start)
+        while True:
+            if not pending:
+                if not more:
+                    return rows, None
+                pending, start = self.table.query(
+                    pk, keys.job_outcomes_prefix(job_id), limit=4, start_key=start
+                )
+                more = start is not None
+                if not pending:
+                    return rows, None
+            item = pending.pop(0)
+            packed = item.get("outcomes", [])
+            for index in range(offset, len(packed)):
+                outcome = _unpack(packed[index])
+                if status is not None and outcome["status"] != status:
+                    continue
+                rows.append(outcome)
+                if len(rows) == limit:
+                    return rows, encode_cursor({"sk": item["SK"], "offset": index + 1})
+            offset = 0
+
+
+_MAX_PACKED_BYTES = 300_000  # DynamoDB items stop at 400 KB
+
+
+def _packed(outcome: RowOutcome) -> list[Any]:
+    if outcome.ok:
+        return [outcome.row, 1, outcome.ref]
+    return [outcome.row, 0, outcome.error, dict(outcome.data)]
+
+
+def _pack(outcomes: Sequence[RowOutcome]) -> list[list[list[Any]]]:
+    parts: list[list[list[Any]]] = [[]]
+    size = 0
+    for outcome in outcomes:
+        packed = _packed(outcome)
+        weight = len(json.dumps(packed, default=str)) + 8
+        if parts[-1] and size + weight > _MAX_PACKED_BYTES:
+            parts.append([])
+            size = 0
+        parts[-1].append(packed)
+        size += weight
+    return parts
+
+
+def _unpack(packed: list[Any]) -> dict[str, Any]:
+    if packed[1] == 1:
+        return {"row": int(packed[0]), "status": "succeeded", "error": None, "ref": packed[2], "data": None}
+    return {"row": int(packed[0]), "status": "failed", "error": packed[2], "ref": None, "data": packed[3]}
 
 
 def outbox_item(event: OutboxEvent) -> dict[str, Any]:

@@ -44,12 +44,12 @@ def job_chunk_sk(job_id: str, chunk: int) -> str:
     return f"JOB#{job_id}#CHUNK#{chunk:06d}"
 
 
-def job_row_prefix(job_id: str) -> str:
-    return f"JOB#{job_id}#ROW#"
+def job_outcomes_prefix(job_id: str) -> str:
+    return f"JOB#{job_id}#OUT#"
 
 
-def job_row_sk(job_id: str, row: int) -> str:
-    return f"{job_row_prefix(job_id)}{row:09d}"
+def job_outcomes_sk(job_id: str, first_row: int, part: int) -> str:
+    return f"{job_outcomes_prefix(job_id)}{first_row:09d}#{part:03d}"
 
 
 def event_sk(event_id: str) -> str:

@@ -1,0 +1,1 @@
+"""`make bench`: the DESIGN §6 budgets, measured (never asserted by timed tests)."""

@@ -1,0 +1,43 @@
+"""Cold start: importing each handler module with .pyc present, in a fresh interpreter (budget 500 ms)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from benchmarks.common import Result
+from devstack.template import PROJECT_ROOT, LocalStackTemplate
+
+_PROBE = """
+import importlib.util, sys, time
+sys.path.insert(0, {layer!r})
+started = time.perf_counter()
+spec = importlib.util.spec_from_file_location("handler", {path!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+print((time.perf_counter() - started) * 1000)
+"""
+
+
+def run() -> list[Result]:
+    template = LocalStackTemplate()
+    results = []
+    for spec in template.functions():
+        path = str(PROJECT_ROOT / spec.code_uri / "app.py")
+        env = {
+            **os.environ,
+            **template.function_environment(spec.logical_id, "http://127.0.0.1:9"),
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_LAMBDA_FUNCTION_NAME": spec.logical_id,
+        }
+        probe = _PROBE.format(layer=str(PROJECT_ROOT / "layers" / "core"), path=path)
+        samples = []
+        for attempt in range(6):  # the first run writes .pyc files; it is not counted
+            out = subprocess.run(
+                [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+            )
+            if attempt:
+                samples.append(float(out.stdout.strip().splitlines()[-1]))
+        results.append(Result(f"cold start: import {spec.logical_id}", samples, budget_ms=500))
+    return results
