@@ -2,22 +2,22 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from debtload.api.app import make_handler
 from debtload.api.dependencies import ApiDependencies
 from debtload.config import Config
+from debtload.observability import traced
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 handle = make_handler(ApiDependencies.from_config(Config.from_env()), logger)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
+@traced
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, context)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -11,10 +11,10 @@ from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
 from debtload.adapters.http_sender import UrllibSender
 from debtload.config import Config
+from debtload.observability import traced
 from debtload.tasks.webhooks import WebhookDeliveryTask
 
 logger = Logger()
-tracer = Tracer()
 config = Config.from_env()
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 task = WebhookDeliveryTask(
@@ -30,7 +30,7 @@ def record_handler(record: SQSRecord) -> str:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
