@@ -2,16 +2,17 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from debtload.api.app import make_handler
 from debtload.api.dependencies import ApiDependencies
 from debtload.config import Config
+from debtload.log_masking import masked_logger
 from debtload.observability import traced
 
-logger = Logger()
+logger = masked_logger()
 metrics = Metrics()
 handle = make_handler(ApiDependencies.from_config(Config.from_env()), logger)
 

@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.api.authorizer import authorize
 from debtload.config import Config
+from debtload.log_masking import masked_logger
 
-logger = Logger()
+logger = masked_logger()
 repository = DynamoTenantRepository(DynamoTable(Config.from_env().table_name))
 
 

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -11,10 +10,11 @@ from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
 from debtload.adapters.http_sender import UrllibSender
 from debtload.config import Config
+from debtload.log_masking import masked_logger
 from debtload.observability import traced
 from debtload.tasks.webhooks import WebhookDeliveryTask
 
-logger = Logger()
+logger = masked_logger()
 config = Config.from_env()
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 task = WebhookDeliveryTask(

@@ -2,16 +2,17 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from debtload.config import Config
+from debtload.log_masking import masked_logger
 from debtload.observability import traced
 from debtload.tasks.worker import WorkerTask
 
-logger = Logger()
+logger = masked_logger()
 metrics = Metrics()
 # A batch where every chunk failed is an ordinary outcome here: each one is retried on its own.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
