@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.request_guard import check_request
 from debtload.api.responses import error_response, proxy_error
+from debtload.api.route_scopes import check_route_scope
 from debtload.api.routes import cases, credits, ingestion, jobs, settings, system, webhooks
 from debtload.domain import rate_limits
 from debtload.domain.errors import DomainError, RateLimited
@@ -88,6 +89,10 @@ def make_handler(
     max_body = deps.config.max_request_body_bytes
 
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        try:
+            check_route_scope(event)
+        except DomainError as error:
+            return proxy_error(error.status, error.code, error.message, error.details)
         rejected = check_request(event, max_body)
         if rejected is not None:
             return rejected
