@@ -27,7 +27,7 @@ def _authorized_routes() -> list[tuple[str, str]]:
     return sorted({(r.method, r.path) for r in LocalStackTemplate().api_routes() if r.authorized})
 
 
-@pytest.mark.parametrize(("method", "path"), _authorized_routes(), ids=lambda v: str(v))
+@pytest.mark.parametrize(("method", "path"), _authorized_routes(), ids=str)
 def test_no_key_is_401_and_a_key_without_the_scope_is_403(
     local_stack: Running, method: str, path: str
 ) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from debtload.api.principal import require_scope
 from debtload.api.route_scopes import ROUTE_SCOPES, check_route_scope
 from debtload.domain.errors import Forbidden, Unauthorized
 from debtload.scopes import ALL_SCOPES
@@ -36,6 +37,4 @@ def test_missing_tenant_context_on_a_scoped_route_passes_to_the_route() -> None:
     # Behind API Gateway every authorized route has a tenant; the route's own check answers 401.
     check_route_scope({"httpMethod": "POST", "resource": "/cases", "requestContext": {}})
     with pytest.raises(Unauthorized):
-        from debtload.api.principal import require_scope
-
         require_scope({"requestContext": {}}, "cases:write")
