@@ -119,7 +119,13 @@ def test_unknown_route_is_404_envelope(invoke: Invoke) -> None:
 
 
 def test_sepa_creditor_identifier_is_checked(invoke: Invoke, demo_tenant: str) -> None:
-    ok = invoke("ApiFunction", api_event("PATCH", "/settings", body={"sepa_creditor_id": "fr72 zzz 123456"}, principal=ADMIN))
+    ok = invoke(
+        "ApiFunction",
+        api_event("PATCH", "/settings", body={"sepa_creditor_id": "fr72 zzz 123456"}, principal=ADMIN),
+    )
     assert ok["statusCode"] == 200 and body_of(ok)["sepa_creditor_id"] == "FR72ZZZ123456"
-    bad = invoke("ApiFunction", api_event("PATCH", "/settings", body={"sepa_creditor_id": "FR00ZZZ123456"}, principal=ADMIN))
+    bad = invoke(
+        "ApiFunction",
+        api_event("PATCH", "/settings", body={"sepa_creditor_id": "FR00ZZZ123456"}, principal=ADMIN),
+    )
     assert bad["statusCode"] == 400 and "sepa_creditor_id" in body_of(bad)["details"]
