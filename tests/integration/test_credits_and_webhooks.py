@@ -117,3 +117,33 @@ def test_private_targets_are_refused_on_deployed_stacks() -> None:
     assert webhooks.check_url(
         "https://hooks.example/h", allow_private=False, resolver=lambda host: ["93.184.216.34"]
     )
+
+
+@pytest.mark.faults
+def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(moto_resources: MotoResources) -> None:
+    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+    store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
+    webhooks.set_endpoint(
+        store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
+    )
+
+    class Down(FakeSender):
+        def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
+            if len(self.requests) < 4:
+                self.requests.append((url, body, headers))
+                raise OSError("connection refused")
+            return super().post(url, body, headers, timeout)
+
+    sender = Down([204])
+    task = WebhookDeliveryTask(
+        store, sender, moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs")
+    )
+    delays = []
+    for _ in range(4):
+        with pytest.raises(webhooks.RetryLater) as retry:
+            task.handle_record(record(moto_resources))
+        delays.append(retry.value.delay_seconds)
+    assert delays == sorted(delays) and delays[0] < delays[-1]  # backing off
+    assert task.handle_record(record(moto_resources)) == "delivered"
+    event = store.get_event("demo-tenant", DEMO_EVENT_ID)
+    assert event is not None and event["attempts"] == 5 and event["delivery_status"] == "delivered"

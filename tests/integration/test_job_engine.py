@@ -249,3 +249,37 @@ def test_row_outcomes_page_with_status_filter(moto_resources: MotoResources) -> 
     assert [r["row"] for r in page] == [3, 30] and cursor
     rest, cursor = engine.store.list_row_outcomes(TENANT, job.job_id, "failed", cursor, 2)
     assert [r["row"] for r in rest] == [59] and cursor is None
+
+
+class FlakyClaims:
+    """S3 GetObject fails the first time, as a throttled or briefly unreachable S3 would."""
+
+    def __init__(self, real: S3ClaimStore) -> None:
+        self.real = real
+        self.failures_left = 1
+
+    def put_rows(self, tenant_id: str, job_id: str, chunk: int, rows: Sequence[JobRow]) -> Any:
+        return self.real.put_rows(tenant_id, job_id, chunk, rows)
+
+    def get_rows(self, claim: Any) -> list[JobRow]:
+        if self.failures_left:
+            self.failures_left -= 1
+            raise ConnectionError("S3 GetObject failed")
+        return self.real.get_rows(claim)
+
+
+def test_s3_get_object_failing_once_is_retried_without_loss(moto_resources: MotoResources) -> None:
+    engine = Engine(moto_resources)
+    flaky = FlakyClaims(S3ClaimStore(moto_resources.bucket))
+    worker = JobWorker(engine.store, flaky, engine.publisher, {"test": engine.processor})
+    job = JobSubmitter(engine.store, engine.queue, flaky, engine.publisher).submit(
+        TENANT, "test", [JobRow(0, {"text": "x" * 300_000}), JobRow(1, {"text": "y"})]
+    )
+    (claimed,) = [b for b in engine.queue.bodies if "claim" in b]
+    with pytest.raises(ConnectionError):
+        worker.handle_chunk(claimed)
+    for body in engine.queue.bodies:  # SQS redelivers the failed chunk
+        worker.handle_chunk(body)
+    final = engine.store.get_job(TENANT, job.job_id)
+    assert final is not None and final.status is JobStatus.COMPLETED and final.rows_succeeded == 2
+    assert engine.written_items(job.job_id) == 2
