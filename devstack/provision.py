@@ -53,6 +53,7 @@ class Provisioner:
         self.create_tables()
         self.create_queues()
         self.create_event_buses()
+        self.create_event_rules()
         role_arn = self.create_role() if (lambdas or state_machines) else ""
         if lambdas:
             self.create_functions(role_arn)
@@ -107,6 +108,21 @@ class Provisioner:
         events = self.client("events")
         for logical_id in self.template.resources_of_type("AWS::Events::EventBus"):
             events.create_event_bus(Name=self.template.physical_name(logical_id))
+
+    def create_event_rules(self) -> None:
+        """EventBridge rules and their targets (queue policies need no local counterpart: moto
+        delivers to a rule's SQS target without checking them)."""
+        events = self.client("events")
+        for logical_id in self.template.resources_of_type("AWS::Events::Rule"):
+            props = self.template.resolve(self.template.properties(logical_id))
+            name = self.template.physical_name(logical_id)
+            bus = props.get("EventBusName", "default")
+            events.put_rule(
+                Name=name, EventBusName=bus, EventPattern=json.dumps(props["EventPattern"]), State="ENABLED"
+            )
+            targets = [{"Id": t["Id"], "Arn": t["Arn"]} for t in props.get("Targets", [])]
+            if targets:
+                events.put_targets(Rule=name, EventBusName=bus, Targets=targets)
 
     def create_role(self) -> str:
         iam = self.client("iam")

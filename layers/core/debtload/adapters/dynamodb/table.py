@@ -34,7 +34,27 @@ class TransactionCancelled(RuntimeError):
 
 
 def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(_to_dynamo(value)) for key, value in item.items() if value is not None}
+    return {key: attribute_value(value) for key, value in item.items() if value is not None}
+
+
+def attribute_value(value: Any) -> dict[str, Any]:
+    """Build the attribute value directly: boto3's TypeSerializer costs about twice as much per item,
+    and bulk writes serialise tens of thousands of items per request."""
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(value)}
+    if isinstance(value, float):
+        return {"N": str(Decimal(str(value)))}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, dict):
+        return {"M": {str(k): attribute_value(v) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [attribute_value(v) for v in value]}
+    return dict(_serializer.serialize(_to_dynamo(value)))  # sets and binary: the rare cases
 
 
 def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
