@@ -94,3 +94,21 @@ def seed_demo_data(repo: DynamoTenantRepository) -> None:
             )
         )
     )
+    put_demo_import_file()
+
+
+# The object events/file_import_s3_put.json names: two notes for the demo cases, as a French Excel
+# export would write them (cp1252, ";", DD/MM/YYYY). The event's eTag is this content's MD5.
+DEMO_IMPORTS_BUCKET = "debtload-imports-123456789012-us-east-1"
+DEMO_IMPORT_KEY = "imports/demo-tenant/notes/relances novembre.csv"
+DEMO_IMPORT_CSV = (
+    "Dossier;Commentaire;Date;Référence\r\n"
+    f"{DEMO_CASE_IDS[0]};Appel : promesse de paiement le 15/02;01/02/2026;CRM-NOTE-1\r\n"
+    f"{DEMO_CASE_IDS[1]};Message laissé, rappeler lundi;02/02/2026;CRM-NOTE-2\r\n"
+).encode("cp1252")
+
+
+def put_demo_import_file() -> None:
+    from debtload.adapters import aws
+
+    aws.client("s3").put_object(Bucket=DEMO_IMPORTS_BUCKET, Key=DEMO_IMPORT_KEY, Body=DEMO_IMPORT_CSV)

@@ -1,27 +1,35 @@
 """Calls function: the InitiateCalls state machine's tasks. Wiring only; see debtload.domain.call_runs."""
 
+import os
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from debtload.adapters.connect_dialer import ConnectDialer, ConnectSettings
 from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.eventbridge_dialer import EventBridgeDialer
+from debtload.adapters.sqs_queues import SqsEventPublisher
 from debtload.config import Config
+from debtload.domain.call_runs import Dialer
+from debtload.log_masking import masked_logger
+from debtload.observability import traced
 from debtload.tasks.calls import CallTasks
 
-logger = Logger()
-tracer = Tracer()
+logger = masked_logger()
 config = Config.from_env()
+table = DynamoTable(config.table_name)
+connect = ConnectSettings.from_env(os.environ)
+dialer: Dialer = ConnectDialer(connect) if connect.enabled else EventBridgeDialer(config.calls_event_bus)
 tasks = CallTasks(
-    store=DynamoCallRunStore(DynamoTable(config.table_name)),
-    dialer=EventBridgeDialer(config.calls_event_bus),
+    store=DynamoCallRunStore(table),
+    dialer=dialer,
     config=config,
+    publisher=SqsEventPublisher(config.webhook_queue_url),
 )
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Any:
     return tasks.run(event)

@@ -1,25 +1,26 @@
-"""FileImport function: a file dropped under imports/ becomes an import. Wiring only."""
+"""FileImport function: a file dropped under imports/ becomes an import. Wiring only; see
+debtload.tasks.file_import."""
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from debtload.adapters.dynamodb.imports import DynamoImportStore
-from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.adapters.s3_files import S3FileStore
 from debtload.config import Config
-from debtload.tasks.file_import import FileImportTask
+from debtload.log_masking import masked_logger
+from debtload.observability import traced
+from debtload.tasks.file_import_wiring import build_file_import_task
 
-logger = Logger()
-tracer = Tracer()
-task = FileImportTask(store=DynamoImportStore(DynamoTable(Config.from_env().table_name)), files=S3FileStore())
+logger = masked_logger()
+task = build_file_import_task(Config.from_env())
+# Leave time to write a report if the file cannot be read within the function's timeout.
+LEASE_MARGIN_SECONDS = 5
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> list[dict[str, Any]]:
-    results = task.handle(event)
+    remaining = context.get_remaining_time_in_millis() / 1000 if context is not None else None
+    results = task.handle(event, lease_seconds=remaining + LEASE_MARGIN_SECONDS if remaining else None)
     for result in results:
         logger.info("file import", extra=result)
     return results

@@ -71,8 +71,8 @@ def test_s3_upload_reaches_file_import(local_stack: Running) -> None:
     bucket = local_stack.stack.resource_name("ImportsBucket")
     s3.put_object(
         Bucket=bucket,
-        Key=f"imports/{tenant_id}/debts/relances.csv",
-        Body=b"firstname;lastname\nJean;Dupont\n",
+        Key=f"imports/{tenant_id}/notes/relances.csv",
+        Body=b"caseId;description\nnot-a-uuid;Appel\n",
     )
     table = DynamoTable(local_stack.stack.resource_name("Table"), client=local_stack.client("dynamodb"))
 
@@ -80,7 +80,7 @@ def test_s3_upload_reaches_file_import(local_stack: Running) -> None:
         return table.query(f"TENANT#{tenant_id}", "IMPORT#")[0]
 
     (record,) = wait_for(registered)
-    assert record["status"] == "received" and record["file_name"] == "relances.csv"
+    assert record["kind"] == "notes" and record["file_name"] == "relances.csv"
 
     s3.put_object(Bucket=bucket, Key="imports/no-such-tenant/debts/x.csv", Body=b"a\n")
     report = wait_for(lambda: _get(s3, bucket, "reports/no-such-tenant/debts/x.csv.report.json"))

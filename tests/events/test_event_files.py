@@ -48,12 +48,22 @@ CHECKS: dict[str, Callable[[Any, Any], None]] = {
         and result["context"]["tenant_id"] == "demo-tenant",
         result,
     ),
-    "file_import_s3_put.json": lambda result, _: _expect(result[0]["status"] == "received", result),
+    "file_import_s3_put.json": lambda result, _: _expect(
+        result[0]["status"] == "queued" and result[0]["rows"] == 2, result
+    ),
     "calls_plan_batches.json": lambda result, _: _expect(result["batches"] == [0], result),
     "calls_dispatch_batch.json": lambda result, _: _expect(
         result["initiated"] == 3 and result["failed"] == 0, result
     ),
     "webhooks_delivery.json": lambda result, _: _expect(result == {"batchItemFailures": []}, result),
+    "api_get_call_run.json": lambda result, _: _expect(
+        result["statusCode"] == 200 and json.loads(result["body"])["status"] == "running", result
+    ),
+    "calls_record_batch_failure.json": lambda result, _: _expect(result == {"recorded": True}, result),
+    # The demo run's only batch was never dispatched: summarizing fails its 3 customers.
+    "calls_summarize.json": lambda result, _: _expect(
+        result["status"] == "failed" and result["failed"] == 3, result
+    ),
     "worker_ingestion_chunk.json": lambda result, runner: _expect(
         result == {"batchItemFailures": []} and _job_status(runner) == "completed", result
     ),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -9,48 +9,116 @@ import pytest
 from debtload.domain import call_runs
 from debtload.domain.call_runs import BatchOutcome, CallRequest
 from debtload.domain.errors import NotFound
+from debtload.domain.jobs.model import OutboxEvent
+
+NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # a Wednesday, 11:00 in Paris
 
 
 class MemoryCallRuns:
-    def __init__(self, customers: int, batch_size: int) -> None:
+    def __init__(
+        self,
+        customers: int = 0,
+        batch_size: int = 500,
+        phones: Sequence[str] | None = None,
+        balance: int = 1_000_000,
+        **run: Any,
+    ) -> None:
+        self.balance = balance
+        self.ledger: list[int] = []
         self.run: dict[str, Any] = {
             "customers": customers,
             "batch_size": batch_size,
             "call_config": {"agentId": "a1"},
+            "campaign_id": "c1",
+            "status": "running",
+            **run,
         }
-        keys = [f"loan-{i}" for i in range(customers)]
-        self.batches = [
-            [{"key": k, "phone_number": "+33612345678"} for k in keys[i : i + batch_size]]
-            for i in range(0, customers, batch_size)
-        ]
-        self.requested: dict[int, set[str]] = {}
-        self.outcomes: dict[int, dict[str, Any]] = {}
-        self.finished: dict[str, Any] | None = None
+        numbers = list(phones) if phones else ["+33612345678"] * customers
+        entries = [{"key": f"loan-{i}", "phone_number": numbers[i], "region": None} for i in range(customers)]
+        self.batches: dict[int, dict[str, Any]] = {
+            n: {"index": n, "customers": entries[i : i + batch_size]}
+            for n, i in enumerate(range(0, customers, batch_size))
+        }
+        self.events: list[OutboxEvent] = []
+
+    def create_run(
+        self,
+        tenant_id: str,
+        call_run_id: str,
+        run: Mapping[str, Any],
+        batches: Sequence[Sequence[Mapping[str, Any]]],
+    ) -> int:
+        self.run = {"status": "running", **run}
+        self.batches = {i: {"index": i, "customers": [dict(c) for c in b]} for i, b in enumerate(batches)}
+        return len(batches) + 1
 
     def get_run(self, tenant_id: str, call_run_id: str) -> dict[str, Any] | None:
         return self.run if call_run_id == "run-1" else None
 
-    def get_batch_customers(self, tenant_id: str, call_run_id: str, index: int) -> list[dict[str, Any]]:
-        return self.batches[index]
-
-    def requested_calls(self, tenant_id: str, call_run_id: str, index: int) -> set[str]:
-        return set(self.requested.get(index, set()))
+    def get_batch(self, tenant_id: str, call_run_id: str, index: int) -> dict[str, Any]:
+        return dict(self.batches.get(index, {}))
 
     def mark_requested(
         self, tenant_id: str, call_run_id: str, index: int, customer_keys: Sequence[str]
     ) -> None:
-        self.requested.setdefault(index, set()).update(customer_keys)
+        if customer_keys:
+            batch = self.batches[index]
+            batch["requested"] = set(batch.get("requested", set())) | set(customer_keys)
+
+    def reserve_credits(
+        self, tenant_id: str, call_run_id: str, index: int, charges: Mapping[str, int]
+    ) -> bool:
+        amount = sum(charges.values())
+        if amount > self.balance:
+            return False
+        self.balance -= amount
+        self.ledger.append(-amount)
+        batch = self.batches[index]
+        batch["charged"] = set(batch.get("charged", set())) | set(charges)
+        return True
+
+    def release_credits(
+        self, tenant_id: str, call_run_id: str, index: int, charges: Mapping[str, int]
+    ) -> None:
+        batch = self.batches[index]
+        still = {k: v for k, v in charges.items() if k in batch.get("charged", set())}
+        batch["charged"] = set(batch.get("charged", set())) - set(still)
+        if still:
+            self.balance += sum(still.values())
+            self.ledger.append(sum(still.values()))
+
+    def credit_balance(self, tenant_id: str) -> int:
+        return self.balance
 
     def save_batch_outcome(
         self, tenant_id: str, call_run_id: str, outcome: BatchOutcome, error: str | None
     ) -> None:
-        self.outcomes[outcome.index] = asdict(outcome)
+        self.batches[outcome.index].update(
+            initiated=outcome.initiated,
+            failed=outcome.failed,
+            skipped=outcome.skipped,
+            credits=outcome.credits,
+            failed_calls=dict(outcome.failed_calls),
+            skipped_calls=dict(outcome.skipped_calls),
+            batch_status="failed" if error else "done",
+            batch_error=error or "",
+        )
 
-    def list_batch_outcomes(self, tenant_id: str, call_run_id: str) -> list[dict[str, Any]]:
-        return list(self.outcomes.values())
+    def list_batches(self, tenant_id: str, call_run_id: str) -> list[dict[str, Any]]:
+        return [dict(b) for b in self.batches.values()]
 
-    def finish_run(self, tenant_id: str, call_run_id: str, summary: Mapping[str, Any]) -> None:
-        self.finished = dict(summary)
+    def finish_run(
+        self, tenant_id: str, call_run_id: str, summary: Mapping[str, Any], event: OutboxEvent | None
+    ) -> bool:
+        if self.run["status"] != "running":
+            return False
+        self.run.update(summary)
+        if event is not None:
+            self.events.append(event)
+        return True
+
+    def outcome(self, index: int) -> dict[str, Any]:
+        return self.batches[index]
 
 
 class RecordingDialer:
@@ -69,6 +137,25 @@ class RecordingDialer:
         return ["blocked" if c.customer_key in self.fail_keys else None for c in calls]
 
 
+class RecordingPublisher:
+    def __init__(self) -> None:
+        self.events: list[OutboxEvent] = []
+
+    def publish(self, event: OutboxEvent) -> None:
+        self.events.append(event)
+
+
+class FailingStarter:
+    def start(self, tenant_id: str, call_run_id: str) -> None:
+        raise RuntimeError("no state machine")
+
+
+def dispatch(
+    store: MemoryCallRuns, dialer: RecordingDialer, index: int, now: datetime = NOW
+) -> dict[str, Any]:
+    return call_runs.dispatch_batch(store, dialer, "t1", "run-1", index, now=now)
+
+
 def test_plan_cuts_1234_customers_into_batches_of_500() -> None:
     store = MemoryCallRuns(1234, 500)
     plan = call_runs.plan_batches(store, "t1", "run-1", max_concurrency=1, wait_seconds=0)
@@ -81,38 +168,130 @@ def test_unknown_run_is_not_found() -> None:
         call_runs.plan_batches(MemoryCallRuns(1, 1), "t1", "nope", 1, 0)
 
 
+def test_start_stores_batches_by_reference_and_reports_the_seed_shape() -> None:
+    store = MemoryCallRuns()
+    started: list[str] = []
+
+    class Starter:
+        def start(self, tenant_id: str, call_run_id: str) -> None:
+            started.append(call_run_id)
+
+    targets = [{"key": f"L{i}", "phone_number": "+33612345678", "region": "FR"} for i in range(1234)]
+    result = call_runs.start_call_run(store, Starter(), "t1", "run-1", {"campaign_id": "c1"}, targets, 500)
+    assert result == {
+        "callRunId": "run-1",
+        "status": "started",
+        "customers": 1234,
+        "batches": 3,
+        "batchSize": 500,
+    }
+    assert [len(b["customers"]) for b in store.batches.values()] == [500, 500, 234]
+    assert store.run["batches_total"] == 3 and started == ["run-1"]
+
+
+def test_a_run_whose_workflow_cannot_start_is_failed_not_left_running() -> None:
+    store = MemoryCallRuns()
+    targets = [{"key": "L1", "phone_number": "+33612345678", "region": "FR"}]
+    result = call_runs.start_call_run(store, FailingStarter(), "t1", "run-1", {}, targets, 500)
+    assert result["status"] == "failed" and "could not be started" in result["error"]
+    assert store.run["status"] == "failed"
+
+
 def test_dispatch_and_summarize_count_every_call_once() -> None:
     store = MemoryCallRuns(1234, 500)
     dialer = RecordingDialer()
     for index in (0, 1, 2):
-        call_runs.dispatch_batch(store, dialer, "t1", "run-1", index)
-    summary = call_runs.summarize(store, "t1", "run-1")
+        dispatch(store, dialer, index)
+    publisher = RecordingPublisher()
+    summary = call_runs.summarize(store, "t1", "run-1", publisher=publisher, now=NOW)
     assert len(dialer.calls) == 1234
     assert len({c.call_id for c in dialer.calls}) == 1234
     assert summary["status"] == "succeeded"
     assert [b["initiated"] for b in summary["batches"]] == [500, 500, 234]
+    assert summary["creditsReserved"] == 1234 * 25 == 1_000_000 - store.balance
+    assert len(store.ledger) == 3  # one reservation per batch, not one per call
+    assert [e.type for e in publisher.events] == ["call_run.completed"]
+    assert store.events == publisher.events
 
 
 def test_a_batch_retried_after_a_crash_requests_no_call_twice() -> None:
-    store = MemoryCallRuns(10, 10)
+    store = MemoryCallRuns(10, 10, balance=1000)
     dialer = RecordingDialer(crash_after=4)
     with pytest.raises(ConnectionError):
-        call_runs.dispatch_batch(store, dialer, "t1", "run-1", 0)
+        dispatch(store, dialer, 0)
     # The crash came before the marks were written: the 4 accepted calls are re-sent with the same ids,
     # which the dialer treats as the same calls.
-    call_runs.dispatch_batch(store, dialer, "t1", "run-1", 0)
-    call_runs.dispatch_batch(store, dialer, "t1", "run-1", 0)  # a third attempt after success sends nothing
+    dispatch(store, dialer, 0)
+    dispatch(store, dialer, 0)  # a third attempt after success sends nothing
     ids = [c.call_id for c in dialer.calls]
     assert len(set(ids)) == 10
     assert len(ids) == 14
-    assert store.outcomes[0]["initiated"] == 10
+    assert store.outcome(0)["initiated"] == 10
+    assert store.balance == 1000 - 10 * 25  # each call charged once, whatever the attempts
 
 
-def test_rejected_calls_fail_the_call_not_the_batch_and_summary_is_partial() -> None:
-    store = MemoryCallRuns(3, 3)
-    result = call_runs.dispatch_batch(store, RecordingDialer(fail_keys={"loan-1"}), "t1", "run-1", 0)
+def test_rejected_calls_fail_the_call_not_the_batch_and_are_refunded() -> None:
+    store = MemoryCallRuns(3, 3, balance=1000)
+    result = dispatch(store, RecordingDialer(fail_keys={"loan-1"}), 0)
     assert result == {"index": 0, "initiated": 2, "failed": 1, "skipped": 0}
+    assert "dialer refused" in store.outcome(0)["failed_calls"]["loan-1"]
+    assert store.balance == 1000 - 2 * 25
+    # A retry does not call the refused customer again, nor refund twice.
+    again = RecordingDialer()
+    dispatch(store, again, 0)
+    assert again.calls == [] and store.balance == 1000 - 2 * 25
     assert call_runs.summarize(store, "t1", "run-1")["status"] == "partially_failed"
+
+
+def test_insufficient_credits_fail_that_call_only() -> None:
+    store = MemoryCallRuns(3, 3, balance=60)  # two calls at 25
+    dialer = RecordingDialer()
+    result = dispatch(store, dialer, 0)
+    assert result == {"index": 0, "initiated": 2, "failed": 1, "skipped": 0}
+    assert store.outcome(0)["failed_calls"]["loan-2"] == "insufficient credits: this call costs 25 credits"
+
+
+def test_expensive_destinations_need_an_opt_in() -> None:
+    phones = ["+262262123456", "+212522123456", "+33612345678"]  # Réunion, Morocco, France
+    store = MemoryCallRuns(3, 3, phones=phones)
+    dialer = RecordingDialer()
+    dispatch(store, dialer, 0)
+    failed = store.outcome(0)["failed_calls"]
+    assert sorted(failed) == ["loan-0", "loan-1"]
+    assert "expensive destination RE (dom_tom) (100 credits a call)" in failed["loan-0"]
+    assert [c.customer_key for c in dialer.calls] == ["loan-2"]
+
+    opted_in = MemoryCallRuns(3, 3, phones=phones, accept_expensive_destination=True)
+    dispatch(opted_in, dialer, 0)
+    assert opted_in.outcome(0)["initiated"] == 3
+    assert opted_in.outcome(0)["credits"] == 100 + 125 + 25
+
+
+def test_a_customer_can_opt_in_alone() -> None:
+    store = MemoryCallRuns(1, 1, phones=["+212522123456"])
+    store.batches[0]["customers"][0]["accept_expensive_destination"] = True
+    dispatch(store, RecordingDialer(), 0)
+    assert store.outcome(0)["initiated"] == 1
+
+
+def test_calls_outside_the_window_are_skipped_with_a_reason_and_not_charged() -> None:
+    window = {"start": "09:00", "end": "12:00", "timezone": "Europe/Paris", "days": ["mon", "tue", "wed"]}
+    store = MemoryCallRuns(2, 2, balance=1000, call_window=window)
+    dialer = RecordingDialer()
+    evening = datetime(2026, 3, 4, 19, 0, tzinfo=UTC)
+    assert dispatch(store, dialer, 0, now=evening) == {
+        "index": 0,
+        "initiated": 0,
+        "failed": 0,
+        "skipped": 2,
+    }
+    assert (
+        "outside the campaign's call window 09:00-12:00 Europe/Paris"
+        in store.outcome(0)["skipped_calls"]["loan-0"]
+    )
+    assert dialer.calls == [] and store.balance == 1000
+    assert dispatch(store, dialer, 0, now=NOW)["initiated"] == 2  # 11:00 in Paris on a Wednesday
+    assert store.balance == 1000 - 2 * 25
 
 
 def test_recorded_batch_failure_counts_its_customers_as_failed() -> None:
@@ -120,3 +299,61 @@ def test_recorded_batch_failure_counts_its_customers_as_failed() -> None:
     call_runs.record_batch_failure(store, "t1", "run-1", 0, {"Error": "States.TaskFailed", "Cause": "boom"})
     summary = call_runs.summarize(store, "t1", "run-1")
     assert summary["status"] == "failed" and summary["failed"] == 3
+    assert store.outcome(0)["batch_error"] == "boom"
+
+
+def test_batch_failure_keeps_accepted_calls_and_refunds_the_unplaced_ones() -> None:
+    store = MemoryCallRuns(4, 4, balance=1000)
+    store.reserve_credits("t1", "run-1", 0, {f"loan-{i}": 25 for i in range(4)})
+    store.mark_requested("t1", "run-1", 0, ["loan-0"])
+    call_runs.record_batch_failure(store, "t1", "run-1", 0, {"Error": "TransientError"})
+    assert store.outcome(0)["initiated"] == 1 and store.outcome(0)["failed"] == 3
+    assert store.balance == 1000 - 25 and store.outcome(0)["credits"] == 25
+    call_runs.record_batch_failure(store, "t1", "run-1", 0, {"Error": "TransientError"})
+    assert store.balance == 1000 - 25  # refunded once
+
+
+def test_summarize_emits_one_event_even_when_retried() -> None:
+    store = MemoryCallRuns(1, 1)
+    dispatch(store, RecordingDialer(), 0)
+    publisher = RecordingPublisher()
+    call_runs.summarize(store, "t1", "run-1", publisher=publisher, now=NOW)
+    call_runs.summarize(store, "t1", "run-1", publisher=publisher, now=NOW)
+    assert len(store.events) == 1
+    assert {e.event_id for e in publisher.events} == {store.events[0].event_id}
+
+
+def test_view_of_a_finished_run_has_the_issue_shape() -> None:
+    store = MemoryCallRuns(3, 2)
+    dispatch(store, RecordingDialer(), 0)
+    call_runs.record_batch_failure(store, "t1", "run-1", 1, "boom")
+    running = call_runs.view_run(store, "t1", "run-1")
+    assert running["status"] == "running" and running["batchesProcessed"] == 2
+    call_runs.summarize(store, "t1", "run-1")
+    view = call_runs.view_run(store, "t1", "run-1")
+    assert {
+        k: view[k] for k in ("status", "customers", "initiated", "failed", "skipped", "batchesProcessed")
+    } == {
+        "status": "partially_failed",
+        "customers": 3,
+        "initiated": 2,
+        "failed": 1,
+        "skipped": 0,
+        "batchesProcessed": 2,
+    }
+    assert view["batches"] == [
+        {"index": 0, "initiated": 2, "failed": 0},
+        {"index": 1, "initiated": 0, "failed": 1},
+    ]
+    assert view["creditsReserved"] == 50
+
+
+def test_list_calls_pages_by_batch_with_states() -> None:
+    store = MemoryCallRuns(3, 2)
+    dispatch(store, RecordingDialer(fail_keys={"loan-1"}), 0)
+    page, next_batch = call_runs.list_calls(store, "t1", "run-1", 0, None)
+    assert [(c["customerId"], c["status"]) for c in page] == [("loan-0", "requested"), ("loan-1", "failed")]
+    assert page[0]["callId"] == call_runs.call_id("run-1", "loan-0") and next_batch == 1
+    page, next_batch = call_runs.list_calls(store, "t1", "run-1", 1, None)
+    assert [c["status"] for c in page] == ["pending"] and next_batch is None
+    assert call_runs.list_calls(store, "t1", "run-1", 0, "failed")[0][0]["customerId"] == "loan-1"

@@ -32,6 +32,8 @@ class EventBridgeDialer:
             "customerKey": call.customer_key,
             "phoneNumber": call.phone_number,
             "callConfig": dict(call.call_config),
+            "campaignId": call.campaign_id,
+            "credits": call.credits,
         }
         return {
             "EventBusName": self.bus_name,
@@ -47,7 +49,12 @@ class EventBridgeDialer:
             for attempt in range(RETRIES):
                 response = self.client.put_events(Entries=[self._entry(calls[i]) for i in pending])
                 still_failing = []
-                for i, entry in zip(pending, response.get("Entries", []), strict=False):
+                entries = response.get("Entries", [])
+                if len(entries) != len(pending):  # malformed answer: treat the whole chunk as failed
+                    entries = [{"ErrorCode": "InternalFailure", "ErrorMessage": "no entry result"}] * len(
+                        pending
+                    )
+                for i, entry in zip(pending, entries, strict=True):
                     if entry.get("ErrorCode"):
                         still_failing.append(i)
                         reasons[i] = f"{entry['ErrorCode']}: {entry.get('ErrorMessage', '')}".strip(": ")

@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import IO, Any
+
+from botocore.exceptions import ClientError
 
 from debtload.adapters import aws
+from debtload.domain.imports import ObjectInfo, ObjectMissing
 from debtload.domain.jobs.model import Claim, JobRow
+
+_MISSING = frozenset({"NoSuchKey", "404", "NotFound", "PreconditionFailed", "412"})
+
+
+def _missing(error: ClientError, key: str) -> ObjectMissing | None:
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    if code in ("PreconditionFailed", "412"):
+        return ObjectMissing(
+            f"The file {key} was replaced by a newer upload; that upload is imported instead"
+        )
+    if code in _MISSING:
+        return ObjectMissing(f"The file {key} is no longer in the bucket (deleted before it could be read)")
+    return None
 
 
 class S3FileStore:
@@ -26,11 +43,46 @@ class S3FileStore:
             ContentType="application/json",
         )
 
+    def put_file(self, bucket: str, key: str, body: IO[bytes], content_type: str) -> None:
+        # upload_fileobj switches to a multipart upload for large bodies, reading the file in parts.
+        self.client.upload_fileobj(body, bucket, key, ExtraArgs={"ContentType": content_type})
+
     def move(self, bucket: str, source_key: str, target_key: str) -> None:
-        self.client.copy_object(
-            Bucket=bucket, Key=target_key, CopySource={"Bucket": bucket, "Key": source_key}
-        )
+        try:
+            self.client.copy_object(
+                Bucket=bucket, Key=target_key, CopySource={"Bucket": bucket, "Key": source_key}
+            )
+        except ClientError as error:
+            raise _missing(error, source_key) or error from error
         self.client.delete_object(Bucket=bucket, Key=source_key)
+
+    def head(self, bucket: str, key: str) -> ObjectInfo:
+        try:
+            response = self.client.head_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            raise _missing(error, key) or error from error
+        return ObjectInfo(
+            size=int(response.get("ContentLength", 0)),
+            etag=str(response.get("ETag", "")).strip('"'),
+            metadata=dict(response.get("Metadata") or {}),
+        )
+
+    def open_stream(self, bucket: str, key: str, etag: str) -> IO[bytes]:
+        """The body as botocore's StreamingBody: bytes come off the socket as they are read."""
+        try:
+            response = self.client.get_object(Bucket=bucket, Key=key, **({"IfMatch": etag} if etag else {}))
+        except ClientError as error:
+            raise _missing(error, key) or error from error
+        body: IO[bytes] = response["Body"]
+        return body
+
+    def download(self, bucket: str, key: str, etag: str, path: str) -> None:
+        body = self.open_stream(bucket, key, etag)
+        try:
+            with open(path, "wb") as target:
+                shutil.copyfileobj(body, target, 1024 * 1024)
+        finally:
+            body.close()
 
 
 class S3ClaimStore:

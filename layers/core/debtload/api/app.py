@@ -17,7 +17,11 @@ from debtload.api.dependencies import ApiDependencies
 from debtload.api.request_guard import check_request
 from debtload.api.responses import error_response, proxy_error
 from debtload.api.route_scopes import check_route_scope
+from debtload.api.routes import call_runs as call_run_routes
+from debtload.api.routes import campaigns as campaign_routes
 from debtload.api.routes import cases, credits, ingestion, jobs, settings, system, webhooks
+from debtload.api.routes import customers as customer_routes
+from debtload.api.routes import imports as import_routes
 from debtload.domain import rate_limits
 from debtload.domain.errors import DomainError, RateLimited
 
@@ -56,6 +60,10 @@ def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResol
     app.include_router(webhooks.make_router(deps))
     app.include_router(cases.make_router(deps))
     app.include_router(ingestion.make_router(deps))
+    app.include_router(campaign_routes.make_router(deps))
+    app.include_router(customer_routes.make_router(deps))
+    app.include_router(call_run_routes.make_router(deps))
+    app.include_router(import_routes.make_router(deps))
     app.enable_swagger(path="/docs", title=TITLE, version=VERSION, security_schemes=SECURITY_SCHEMES)
 
     @app.exception_handler(DomainError)

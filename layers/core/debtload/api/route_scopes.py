@@ -29,6 +29,13 @@ ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("GET", "/cases/{id}/notes"): "cases:read",
     ("POST", "/ingestion-jobs"): "ingestion:write",
     ("GET", "/ingestion-jobs/{jobId}"): "ingestion:read",
+    ("POST", "/campaigns"): "campaigns:write",
+    ("GET", "/campaigns/{id}"): "campaigns:read",
+    ("POST", "/customers/add/bulk"): "customers:write",
+    ("GET", "/call-runs/{id}"): "campaigns:read",
+    ("GET", "/call-runs/{id}/calls"): "campaigns:read",
+    ("GET", "/imports"): "imports:read",
+    ("GET", "/imports/{id}"): "imports:read",
 }
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 from urllib.parse import unquote_plus
+
+from debtload.domain.jobs.model import OutboxEvent
 
 KINDS = ("debts", "collections", "notes", "customers")
 IMPORTS_PREFIX = "imports/"
@@ -89,15 +91,54 @@ def dropped_files(event: Mapping[str, Any]) -> list[DroppedFile]:
     return files
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    size: int
+    etag: str
+    metadata: Mapping[str, str]
+
+
+class ObjectMissing(Exception):
+    """The dropped object is no longer there (deleted, or overwritten since the notification)."""
+
+
 class ImportStore(Protocol):
     def tenant_exists(self, tenant_id: str) -> bool: ...
+
+    def campaign_exists(self, tenant_id: str, campaign_id: str) -> bool: ...
 
     def register_import(self, tenant_id: str, import_id: str, record: Mapping[str, Any]) -> bool:
         """True when the import is new, False when this key and ETag were imported before."""
         ...
 
+    def get_import(self, tenant_id: str, import_id: str) -> dict[str, Any] | None: ...
+
+    def update_import(self, tenant_id: str, import_id: str, fields: Mapping[str, Any]) -> None: ...
+
+    def record_completion(
+        self, tenant_id: str, import_id: str, fields: Mapping[str, Any], event: OutboxEvent
+    ) -> None:
+        """Update the record and add its outbox event (once: an existing event is left as it is)."""
+        ...
+
+    def list_imports(
+        self, tenant_id: str, cursor: str | None, limit: int
+    ) -> tuple[list[dict[str, Any]], str | None]: ...
+
 
 class FileStore(Protocol):
     def put_json(self, bucket: str, key: str, body: Mapping[str, Any]) -> None: ...
 
+    def put_file(self, bucket: str, key: str, body: IO[bytes], content_type: str) -> None: ...
+
     def move(self, bucket: str, source_key: str, target_key: str) -> None: ...
+
+    def head(self, bucket: str, key: str) -> ObjectInfo:
+        """Raises ObjectMissing when the object is gone."""
+        ...
+
+    def open_stream(self, bucket: str, key: str, etag: str) -> IO[bytes]:
+        """The object's body as a stream, read as it is consumed; ObjectMissing if gone or changed."""
+        ...
+
+    def download(self, bucket: str, key: str, etag: str, path: str) -> None: ...

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from debtload.config import Config
@@ -11,11 +12,17 @@ from debtload.domain import call_runs
 from debtload.domain.errors import BadRequest
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class CallTasks:
     store: call_runs.CallRunStore
     dialer: call_runs.Dialer
     config: Config
+    publisher: call_runs.EventPublisher | None = None
+    clock: Callable[[], datetime] = field(default=_utc_now)
 
     def run(self, payload: Mapping[str, Any]) -> Any:
         action = payload.get("action")
@@ -31,7 +38,12 @@ class CallTasks:
             )
         if action == "dispatch":
             return call_runs.dispatch_batch(
-                self.store, self.dialer, tenant_id, run_id, int(payload["batchIndex"])
+                self.store,
+                self.dialer,
+                tenant_id,
+                run_id,
+                int(payload["batchIndex"]),
+                now=self.clock(),
             )
         if action == "batch_failed":
             call_runs.record_batch_failure(
@@ -39,5 +51,7 @@ class CallTasks:
             )
             return {"recorded": True}
         if action == "summarize":
-            return call_runs.summarize(self.store, tenant_id, run_id)
+            return call_runs.summarize(
+                self.store, tenant_id, run_id, publisher=self.publisher, now=self.clock()
+            )
         raise BadRequest(f"Unknown calls task action {action!r}")

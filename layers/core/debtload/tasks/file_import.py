@@ -1,36 +1,96 @@
-"""Handles an S3 drop: checks the key's tenant and kind, registers the import exactly once, and
-rejects what it cannot take with a report next to the file, so no drop is ever silent."""
+"""Handles an S3 drop: checks the key's tenant, kind and campaign, registers the import exactly once
+(per key and ETag), reads the file as a stream into a job of its kind, and rejects what it cannot
+take with a report next to the file (the file moves to rejected/), so no drop is ever silent.
+
+The reports of an accepted file are written when its job ends (ImportReporter, called by the job
+engine); when the job has already ended by the time the file is read through, they are written here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import logging
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from debtload.domain import imports
+from debtload.domain.file_import import reader
+from debtload.domain.file_import.kinds import KIND_SPECS
+from debtload.domain.file_import.options import OptionProblem, read_options
+from debtload.domain.file_import.records import ROW_ERROR, ColumnMap, map_columns, missing_columns
+from debtload.domain.file_import.report import (
+    FINISHED,
+    MAX_LISTED,
+    PROCESSING,
+    READING,
+    RECEIVED,
+    REJECTED,
+    ImportReporter,
+    import_event,
+    now_iso,
+    rejection_report,
+)
+from debtload.domain.jobs.events import terminal_event
+from debtload.domain.jobs.model import JobRow, JobStatus
+from debtload.domain.jobs.ports import JobStore
+from debtload.domain.jobs.submit import EnqueueFailed, JobSubmitter
+
+log = logging.getLogger(__name__)
+
+MAX_EXCEL_BYTES = 200 * 1024 * 1024  # spooled to /tmp, which holds 512 MB by default
+DEFAULT_LEASE_SECONDS = 300
+
+
+class Rejected(Exception):
+    """The file cannot be imported: the message is the report's reason."""
+
+
+@dataclass(slots=True)
+class ReadStats:
+    lines: int = 0
+    rows: int = 0
+    skipped_count: int = 0
+    skipped: list[tuple[int, str]] | None = None
+
+    def skip(self, line: int, reason: str) -> None:
+        self.skipped_count += 1
+        if self.skipped is None:
+            self.skipped = []
+        if len(self.skipped) < MAX_LISTED:
+            self.skipped.append((line, reason))
 
 
 @dataclass(frozen=True, slots=True)
 class FileImportTask:
     store: imports.ImportStore
     files: imports.FileStore
+    submitter: JobSubmitter
+    jobs: JobStore
+    reporter: ImportReporter
+    importable_kinds: frozenset[str]
+    tmp_dir: str | None = None
 
-    def handle(self, event: Mapping[str, Any]) -> list[dict[str, Any]]:
-        return [self._one(dropped) for dropped in imports.dropped_files(event)]
+    def handle(self, event: Mapping[str, Any], lease_seconds: float | None = None) -> list[dict[str, Any]]:
+        return [self._one(dropped, lease_seconds) for dropped in imports.dropped_files(event)]
 
-    def _one(self, dropped: imports.DroppedFile) -> dict[str, Any]:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+    # ------------------------------------------------------------------------------------ checks
+
+    def _one(self, dropped: imports.DroppedFile, lease_seconds: float | None) -> dict[str, Any]:
+        now = now_iso()
         try:
-            key = imports.parse_import_key(dropped.key)
-            if not self.store.tenant_exists(key.tenant_id):
-                raise imports.KeyProblem(f"Unknown tenant {key.tenant_id!r}")
+            key = self._check_key(dropped)
         except imports.KeyProblem as problem:
-            self._reject(dropped, str(problem), now)
-            return {"key": dropped.key, "status": "rejected", "reason": str(problem)}
+            self._reject_unregistered(dropped, str(problem), now)
+            return {"key": dropped.key, "status": REJECTED, "reason": str(problem)}
         import_id = imports.import_id_of(dropped)
-        record = {
+        lease = timedelta(seconds=lease_seconds or DEFAULT_LEASE_SECONDS)
+        record: dict[str, Any] = {
             "import_id": import_id,
+            "tenant_id": key.tenant_id,
             "kind": key.kind,
             "campaign_id": key.campaign_id,
             "file_name": key.name,
@@ -38,13 +98,253 @@ class FileImportTask:
             "key": dropped.key,
             "etag": dropped.etag,
             "size": dropped.size,
-            "status": "received",
+            "status": RECEIVED,
+            "attempt": 1,
             "created_at": now,
+            "lease_until": (datetime.fromisoformat(now) + lease).isoformat(timespec="milliseconds"),
         }
-        is_new = self.store.register_import(key.tenant_id, import_id, record)
-        return {"key": dropped.key, "status": "received" if is_new else "duplicate", "import_id": import_id}
+        if not self.store.register_import(key.tenant_id, import_id, record):
+            existing = self.store.get_import(key.tenant_id, import_id) or {}
+            if existing.get("status") in (*FINISHED, PROCESSING):
+                return {"key": dropped.key, "status": "duplicate", "import_id": import_id}
+            if str(existing.get("lease_until", "")) > now:
+                # Another delivery of the same notification is reading the file right now.
+                return {"key": dropped.key, "status": "in_progress", "import_id": import_id}
+            record = self._take_over(key.tenant_id, existing, now, lease)
+        try:
+            return self._import(key, dropped, record)
+        except Exception:
+            # Unexpected (DynamoDB, S3 or SQS down): give the lease back so Lambda's retry of this
+            # notification reads the file again instead of finding it "in progress".
+            self.store.update_import(key.tenant_id, import_id, {"lease_until": None})
+            raise
 
-    def _reject(self, dropped: imports.DroppedFile, reason: str, now: str) -> None:
-        report = {"status": "rejected", "file": dropped.key, "reason": reason, "rejected_at": now}
+    def _check_key(self, dropped: imports.DroppedFile) -> imports.ImportKey:
+        key = imports.parse_import_key(dropped.key)
+        if not self.store.tenant_exists(key.tenant_id):
+            raise imports.KeyProblem(f"Unknown tenant {key.tenant_id!r}")
+        return key
+
+    def _check_target(self, key: imports.ImportKey) -> None:
+        """Problems of a known tenant's drop: recorded as a rejected import the tenant can list."""
+        if key.campaign_id is not None and not self.store.campaign_exists(key.tenant_id, key.campaign_id):
+            raise Rejected(f"Unknown campaign {key.campaign_id!r}")
+        if key.kind not in self.importable_kinds or key.kind not in KIND_SPECS:
+            raise Rejected(f"{key.kind} files cannot be imported by this deployment yet")
+
+    def _take_over(
+        self, tenant_id: str, existing: Mapping[str, Any], now: str, lease: timedelta
+    ) -> dict[str, Any]:
+        """A previous attempt stopped mid-file (Lambda timeout): fail its job, read the file again."""
+        previous_job = existing.get("job_id")
+        if previous_job:
+            job = self.jobs.get_job(tenant_id, str(previous_job))
+            if job is not None and not job.status.terminal:
+                reason = "The file import was interrupted before the whole file was read; it was read again"
+                self.jobs.finish(job, JobStatus.FAILED, reason, terminal_event(job, JobStatus.FAILED, reason))
+        attempt = int(existing.get("attempt", 1)) + 1
+        fields = {
+            "status": RECEIVED,
+            "attempt": attempt,
+            "job_id": None,
+            "lease_until": (datetime.fromisoformat(now) + lease).isoformat(timespec="milliseconds"),
+        }
+        self.store.update_import(tenant_id, str(existing["import_id"]), fields)
+        return {**existing, **fields}
+
+    # ----------------------------------------------------------------------------------- reading
+
+    def _import(
+        self, key: imports.ImportKey, dropped: imports.DroppedFile, record: dict[str, Any]
+    ) -> dict[str, Any]:
+        import_id = str(record["import_id"])
+        stats = ReadStats()
+        with contextlib.ExitStack() as cleanup:
+            try:
+                self._check_target(key)
+                spec = KIND_SPECS[key.kind]
+                fmt = reader.file_format(key.name)
+                info = self.files.head(dropped.bucket, dropped.key)
+                options = read_options(key.kind, info.metadata)
+                table = self._open(fmt, dropped, info, options, cleanup)
+                columns = map_columns(spec, table.header)
+                missing = missing_columns(spec, columns)
+                if missing:
+                    raise Rejected("The file cannot be imported: " + "; ".join(missing))
+                for line, reason in table.leading_skipped:
+                    stats.skip(line, reason)
+                rows = self._job_rows(table, columns, stats)
+                first = next(rows, None)
+                if first is None:
+                    raise Rejected("The file has a header but no data rows")
+            except (reader.BadFile, OptionProblem, Rejected) as problem:
+                return self._reject(record, str(problem), stats)
+            except imports.ObjectMissing as problem:
+                return self._reject(record, str(problem), stats, move=False)
+
+            job_id = import_id if int(record.get("attempt", 1)) == 1 else f"{import_id}.{record['attempt']}"
+            job_options = {
+                **options.job,
+                **columns.to_options(),
+                "import_id": import_id,
+                **({"campaignId": key.campaign_id} if key.campaign_id else {}),
+            }
+            self.store.update_import(
+                key.tenant_id,
+                import_id,
+                {
+                    "status": READING,
+                    "job_id": job_id,
+                    "format": table.format,
+                    "encoding": table.encoding,
+                    "delimiter": table.delimiter,
+                    "sheet": table.sheet,
+                    "columns": list(columns.headers),
+                    "mapped_columns": columns.mapped(),
+                    "metadata_columns": columns.unmapped(),
+                    "options": options.job,
+                },
+            )
+            failure: str | None = None
+            try:
+                job = self.submitter.submit_stream(
+                    key.tenant_id,
+                    key.kind,
+                    _chain(first, rows),
+                    source="s3",
+                    options=job_options,
+                    job_id=job_id,
+                )
+            except EnqueueFailed as error:  # includes a file that turned unreadable mid-way
+                failure = str(error)
+                job = self.jobs.get_job(key.tenant_id, job_id)  # type: ignore[assignment]
+        read = {
+            "status": PROCESSING,
+            "read_at": now_iso(),
+            "lines": stats.lines,
+            "skipped_count": stats.skipped_count,
+            "skipped": [list(s) for s in stats.skipped or []],
+            "lease_until": None,
+        }
+        self.store.update_import(key.tenant_id, import_id, read)
+        # The job may have ended before its record said the file was read: then the engine's hook
+        # skipped the reports, and they are written here (writing twice gives the same files).
+        latest = self.jobs.get_job(key.tenant_id, job_id) or job
+        if latest is not None and latest.status.terminal:
+            self.reporter.write(latest, {**record, **self.store.get_import(key.tenant_id, import_id)})  # type: ignore[dict-item]
+        result: dict[str, Any] = {
+            "key": dropped.key,
+            "status": "queued",
+            "import_id": import_id,
+            "job_id": job_id,
+        }
+        if latest is not None:
+            result.update(rows=latest.rows_total, skipped=stats.skipped_count, job_status=latest.status.value)
+        if failure:
+            result.update(status="failed", reason=failure)
+        return result
+
+    def _open(
+        self,
+        fmt: str,
+        dropped: imports.DroppedFile,
+        info: imports.ObjectInfo,
+        options: Any,
+        cleanup: contextlib.ExitStack,
+    ) -> reader.Table:
+        if fmt == "csv":
+            stream = self.files.open_stream(dropped.bucket, dropped.key, dropped.etag)
+            cleanup.callback(stream.close)
+            return reader.open_csv(stream, encoding=options.encoding, delimiter=options.delimiter)
+        if info.size > MAX_EXCEL_BYTES:
+            raise Rejected(
+                f"The workbook is {info.size // 1_000_000} MB; Excel files up to "
+                f"{MAX_EXCEL_BYTES // 1_000_000} MB are read. Export larger ones as CSV"
+            )
+        # A workbook is a zip archive, which is read from its end: it is spooled to local disk.
+        handle, path = tempfile.mkstemp(suffix=os.path.splitext(dropped.key)[1], dir=self.tmp_dir)
+        os.close(handle)
+        cleanup.callback(_remove_quietly, path)
+        self.files.download(dropped.bucket, dropped.key, dropped.etag, path)
+        return reader.open_excel(path, sheet=options.sheet)
+
+    def _job_rows(self, table: reader.Table, columns: ColumnMap, stats: ReadStats) -> Iterator[JobRow]:
+        width = len(columns.headers)
+        headers = columns.headers
+        for source in table.rows:
+            stats.lines = source.line
+            reason = reader.skip_reason(source.cells)
+            if reason is not None:
+                stats.skip(source.line, reason)
+                continue
+            cells = source.cells
+            data: dict[str, Any] = dict(zip(headers, cells, strict=False))
+            if len(cells) > width:
+                extra = [c for c in cells[width:] if c is not None and c != ""]
+                if extra:
+                    data[ROW_ERROR] = (
+                        f"Line {source.line} has {len(cells)} values but the header has {width} columns "
+                        f"(extra: {', '.join(repr(str(c))[:40] for c in extra[:3])}); "
+                        "check for an unquoted delimiter inside a value"
+                    )
+            stats.rows += 1
+            yield JobRow(source.line, data)
+
+    # --------------------------------------------------------------------------------- rejecting
+
+    def _reject(
+        self, record: dict[str, Any], reason: str, stats: ReadStats, move: bool = True
+    ) -> dict[str, Any]:
+        tenant_id, import_id = str(record["tenant_id"]), str(record["import_id"])
+        bucket, key = str(record["bucket"]), str(record["key"])
+        report_key = imports.report_key(key)
+        finished = {
+            **record,
+            "status": REJECTED,
+            "reason": reason,
+            "finished_at": now_iso(),
+            "skipped_count": stats.skipped_count,
+            "skipped": [list(s) for s in stats.skipped or []],
+            "report_key": report_key,
+            "rejected_key": imports.rejected_key(key) if move else None,
+            "lease_until": None,
+        }
+        self.files.put_json(bucket, report_key, rejection_report(finished, reason))
+        if move:
+            try:
+                self.files.move(bucket, key, imports.rejected_key(key))
+            except imports.ObjectMissing:
+                finished["rejected_key"] = None
+        event = import_event(
+            tenant_id,
+            import_id,
+            {
+                "import_id": import_id,
+                "status": REJECTED,
+                "kind": record.get("kind"),
+                "file": key,
+                "reason": reason,
+                "report": {"bucket": bucket, "key": report_key},
+            },
+        )
+        fields = {k: v for k, v in finished.items() if k not in ("PK", "SK")}
+        self.store.record_completion(tenant_id, import_id, fields, event)
+        self.reporter.publisher.publish(event)
+        return {"key": key, "status": REJECTED, "import_id": import_id, "reason": reason}
+
+    def _reject_unregistered(self, dropped: imports.DroppedFile, reason: str, now: str) -> None:
+        """A key that names no importable tenant/kind: a report and a move, but no record nor event."""
+        report = {"status": REJECTED, "file": dropped.key, "reason": reason, "rejected_at": now}
         self.files.put_json(dropped.bucket, imports.report_key(dropped.key), report)
-        self.files.move(dropped.bucket, dropped.key, imports.rejected_key(dropped.key))
+        with contextlib.suppress(imports.ObjectMissing):
+            self.files.move(dropped.bucket, dropped.key, imports.rejected_key(dropped.key))
+
+
+def _remove_quietly(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+
+
+def _chain(first: JobRow, rest: Iterator[JobRow]) -> Iterator[JobRow]:
+    yield first
+    yield from rest

@@ -8,11 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from debtload.adapters.dynamodb.imports import DynamoImportStore
 from debtload.adapters.dynamodb.jobs import DynamoJobStore
 from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.adapters.s3_files import S3ClaimStore
+from debtload.adapters.s3_files import S3ClaimStore, S3FileStore
 from debtload.adapters.sqs_queues import SqsEventPublisher
 from debtload.config import Config
+from debtload.domain.file_import.processing import with_file_rows
+from debtload.domain.file_import.report import ImportReporter
 from debtload.domain.jobs.worker import JobWorker
 from debtload.tasks.job_kinds import build_row_processors
 
@@ -29,11 +32,16 @@ class WorkerTask:
     @classmethod
     def from_config(cls, config: Config) -> WorkerTask:
         table = DynamoTable(config.table_name)
+        jobs = DynamoJobStore(table)
+        publisher = SqsEventPublisher(config.webhook_queue_url)
+        # File imports: rows arrive as the file's cells, and the reports are written when the job ends.
+        reporter = ImportReporter(DynamoImportStore(table), jobs, S3FileStore(), publisher)
         worker = JobWorker(
-            store=DynamoJobStore(table),
+            store=jobs,
             claims=S3ClaimStore(config.imports_bucket),
-            publisher=SqsEventPublisher(config.webhook_queue_url),
-            processors=build_row_processors(config, table),
+            publisher=publisher,
+            processors=with_file_rows(build_row_processors(config, table)),
+            on_terminal=reporter.on_terminal,
         )
         return cls(worker=worker, job_queue_name=config.job_queue_url.rstrip("/").rsplit("/", 1)[-1])
 

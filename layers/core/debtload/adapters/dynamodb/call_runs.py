@@ -1,13 +1,27 @@
-"""Call runs and their batches (customers by reference) in the single table."""
+"""Call runs and their batches (customers by reference) in the single table.
+
+One item per run (`CALLRUN#<id>`) and one per batch (`CALLRUN#<id>#BATCH#<n>`): the batch holds its
+customers (at most 500 small entries, far below the 400 KB item limit), the keys the dialer accepted
+(a string set, ADDed after each acceptance), the failed and skipped calls with their reasons, and
+its counts, and the keys whose credits are reserved (`charged`). Credits move in one transaction
+with that set: the balance, a ledger entry (and its reference item, as for every ledger entry), and
+the batch item, so a reservation is never half-made and never made twice.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
-from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.dynamodb.jobs import outbox_item
+from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
 from debtload.domain.call_runs import BatchOutcome
+from debtload.domain.jobs.model import OutboxEvent
+
+RELEASE_CHUNK = 50  # keys per refund transaction: one contains() each in the condition (4 KB limit)
 
 
 class DynamoCallRunStore:
@@ -27,7 +41,7 @@ class DynamoCallRunStore:
                 "PK": pk,
                 "SK": keys.call_batch_sk(call_run_id, index),
                 "index": index,
-                "customers": list(customers),
+                "customers": [dict(c) for c in customers],
             }
             for index, customers in enumerate(batches)
         ]
@@ -39,14 +53,8 @@ class DynamoCallRunStore:
     def get_run(self, tenant_id: str, call_run_id: str) -> dict[str, Any] | None:
         return self.table.get(keys.tenant_pk(tenant_id), keys.call_run_sk(call_run_id))
 
-    def _batch(self, tenant_id: str, call_run_id: str, index: int) -> dict[str, Any]:
+    def get_batch(self, tenant_id: str, call_run_id: str, index: int) -> dict[str, Any]:
         return self.table.get(keys.tenant_pk(tenant_id), keys.call_batch_sk(call_run_id, index)) or {}
-
-    def get_batch_customers(self, tenant_id: str, call_run_id: str, index: int) -> list[dict[str, Any]]:
-        return list(self._batch(tenant_id, call_run_id, index).get("customers", []))
-
-    def requested_calls(self, tenant_id: str, call_run_id: str, index: int) -> set[str]:
-        return set(self._batch(tenant_id, call_run_id, index).get("requested", []))
 
     def mark_requested(
         self, tenant_id: str, call_run_id: str, index: int, customer_keys: Sequence[str]
@@ -60,44 +68,167 @@ class DynamoCallRunStore:
             values={":keys": set(customer_keys)},
         )
 
+    def credit_balance(self, tenant_id: str) -> int:
+        item = self.table.get(keys.tenant_pk(tenant_id), keys.CREDITS_SK)
+        return int(item.get("balance", 0)) if item else 0
+
+    def _ledger(self, tenant_id: str, entry_id: str, amount: int, reason: str) -> list[dict[str, Any]]:
+        pk = keys.tenant_pk(tenant_id)
+        created_at = datetime.now(UTC).isoformat()
+        return [
+            {
+                "Put": {
+                    "Item": {"PK": pk, "SK": keys.ledger_ref_sk(entry_id), "created_at": created_at},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "Item": {
+                        "PK": pk,
+                        "SK": keys.ledger_sk(created_at, entry_id),
+                        "entry_id": entry_id,
+                        "amount": amount,
+                        "reason": reason,
+                        "created_at": created_at,
+                    }
+                }
+            },
+        ]
+
+    @staticmethod
+    def _entry_id(kind: str, call_run_id: str, index: int, customer_keys: Sequence[str]) -> str:
+        digest = hashlib.sha256("\n".join(sorted(customer_keys)).encode()).hexdigest()[:16]
+        return f"{kind}:{call_run_id}:{index}:{digest}"
+
+    def reserve_credits(
+        self, tenant_id: str, call_run_id: str, index: int, charges: Mapping[str, int]
+    ) -> bool:
+        if not charges:
+            return True
+        pk = keys.tenant_pk(tenant_id)
+        amount = sum(charges.values())
+        entry_id = self._entry_id("calls", call_run_id, index, list(charges))
+        operations: list[Mapping[str, Any]] = [
+            {
+                "Update": {
+                    "Key": {"PK": pk, "SK": keys.CREDITS_SK},
+                    "UpdateExpression": "ADD balance :debit",
+                    "ConditionExpression": "balance >= :amount",
+                    "ExpressionAttributeValues": {":debit": -amount, ":amount": amount},
+                }
+            },
+            {
+                "Update": {
+                    "Key": {"PK": pk, "SK": keys.call_batch_sk(call_run_id, index)},
+                    "UpdateExpression": "ADD charged :keys",
+                    "ExpressionAttributeValues": {":keys": set(charges)},
+                }
+            },
+            *self._ledger(tenant_id, entry_id, -amount, f"{len(charges)} call(s) of call run {call_run_id}"),
+        ]
+        try:
+            self.table.transact(operations)
+        except TransactionCancelled as error:
+            if error.reasons and error.reasons[0] == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
+
+    def release_credits(
+        self, tenant_id: str, call_run_id: str, index: int, charges: Mapping[str, int]
+    ) -> None:
+        pk = keys.tenant_pk(tenant_id)
+        ordered = sorted(charges)
+        for start in range(0, len(ordered), RELEASE_CHUNK):
+            chunk = ordered[start : start + RELEASE_CHUNK]
+            amount = sum(charges[k] for k in chunk)
+            values: dict[str, Any] = {":keys": set(chunk), **{f":k{i}": key for i, key in enumerate(chunk)}}
+            condition = " AND ".join(f"contains(charged, :k{i})" for i in range(len(chunk)))
+            operations: list[Mapping[str, Any]] = [
+                {
+                    "Update": {
+                        "Key": {"PK": pk, "SK": keys.call_batch_sk(call_run_id, index)},
+                        "UpdateExpression": "DELETE charged :keys",
+                        # Only keys still charged are refunded: a second release changes nothing.
+                        "ConditionExpression": condition,
+                        "ExpressionAttributeValues": values,
+                    }
+                },
+                {
+                    "Update": {
+                        "Key": {"PK": pk, "SK": keys.CREDITS_SK},
+                        "UpdateExpression": "ADD balance :credit",
+                        "ExpressionAttributeValues": {":credit": amount},
+                    }
+                },
+                *self._ledger(
+                    tenant_id,
+                    self._entry_id("calls-refund", call_run_id, index, chunk),
+                    amount,
+                    f"{len(chunk)} call(s) of call run {call_run_id} not placed",
+                ),
+            ]
+            try:
+                self.table.transact(operations)
+            except TransactionCancelled as error:
+                if "ConditionalCheckFailed" not in error.reasons:
+                    raise
+
     def save_batch_outcome(
         self, tenant_id: str, call_run_id: str, outcome: BatchOutcome, error: str | None
     ) -> None:
         self.table.update(
             keys.tenant_pk(tenant_id),
             keys.call_batch_sk(call_run_id, outcome.index),
-            "SET initiated = :i, failed = :f, skipped = :s, batch_status = :st, batch_error = :e",
+            "SET initiated = :i, failed = :f, skipped = :s, credits = :c, failed_calls = :fc,"
+            " skipped_calls = :sc, batch_status = :st, batch_error = :e",
             values={
                 ":i": outcome.initiated,
                 ":f": outcome.failed,
                 ":s": outcome.skipped,
+                ":c": outcome.credits,
+                ":fc": dict(outcome.failed_calls),
+                ":sc": dict(outcome.skipped_calls),
                 ":st": "failed" if error else "done",
                 ":e": error or "",
             },
         )
 
-    def list_batch_outcomes(self, tenant_id: str, call_run_id: str) -> list[dict[str, Any]]:
-        outcomes: list[dict[str, Any]] = []
+    def list_batches(self, tenant_id: str, call_run_id: str) -> list[dict[str, Any]]:
+        batches: list[dict[str, Any]] = []
         start: dict[str, Any] | None = None
         while True:
             items, start = self.table.query(
-                keys.tenant_pk(tenant_id), keys.call_batch_sk(call_run_id, 0)[:-5], start_key=start
+                keys.tenant_pk(tenant_id), keys.call_batch_prefix(call_run_id), start_key=start
             )
-            outcomes.extend(
-                {
-                    "index": i["index"],
-                    "initiated": i["initiated"],
-                    "failed": i["failed"],
-                    "skipped": i["skipped"],
-                }
-                for i in items
-                if "batch_status" in i
-            )
+            batches.extend(items)
             if start is None:
-                return outcomes
+                return batches
 
-    def finish_run(self, tenant_id: str, call_run_id: str, summary: Mapping[str, Any]) -> None:
-        names = {f"#k{i}": name for i, name in enumerate(summary)}
-        values = {f":v{i}": value for i, value in enumerate(summary.values())}
+    def finish_run(
+        self, tenant_id: str, call_run_id: str, summary: Mapping[str, Any], event: OutboxEvent | None
+    ) -> bool:
+        names = {"#st": "status", **{f"#k{i}": name for i, name in enumerate(summary)}}
+        values = {":running": "running", **{f":v{i}": value for i, value in enumerate(summary.values())}}
         expression = "SET " + ", ".join(f"#k{i} = :v{i}" for i in range(len(summary)))
-        self.table.update(keys.tenant_pk(tenant_id), keys.call_run_sk(call_run_id), expression, values, names)
+        update = {
+            "Update": {
+                "Key": {"PK": keys.tenant_pk(tenant_id), "SK": keys.call_run_sk(call_run_id)},
+                "UpdateExpression": expression,
+                # Exactly one terminal transition, so exactly one outbox event per run.
+                "ConditionExpression": "#st = :running",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
+        operations: list[Mapping[str, Any]] = [update]
+        if event is not None:
+            operations.append({"Put": {"Item": outbox_item(event)}})
+        try:
+            self.table.transact(operations)
+        except TransactionCancelled as error:
+            if "ConditionalCheckFailed" in error.reasons:
+                return False
+            raise
+        return True

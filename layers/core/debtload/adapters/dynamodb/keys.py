@@ -73,3 +73,21 @@ def note_sk(case_id: str, note_id: str) -> str:
 
 def case_notes_gsi_pk(tenant_id: str, case_id: str) -> str:
     return f"{tenant_pk(tenant_id)}#CASE#{case_id}#NOTES"
+
+
+# Campaigns and their customers (seed 002). A customer's key is (campaign, loan_id | lead_id), so
+# re-adding a record overwrites it: the upsert the seed asks for, and idempotent retries.
+def campaign_sk(campaign_id: str) -> str:
+    return f"CAMPAIGN#{campaign_id}"
+
+
+def campaign_customer_prefix(campaign_id: str) -> str:
+    return f"CAMPAIGN#{campaign_id}#CUSTOMER#"
+
+
+def campaign_customer_sk(campaign_id: str, customer_id: str) -> str:
+    return f"{campaign_customer_prefix(campaign_id)}{customer_id}"
+
+
+def call_batch_prefix(call_run_id: str) -> str:
+    return f"CALLRUN#{call_run_id}#BATCH#"

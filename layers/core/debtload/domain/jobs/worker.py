@@ -8,8 +8,8 @@ in the same transaction as the counts: a redelivered chunk changes no counter.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from debtload.domain.jobs.events import terminal_event
 from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus, RowOutcome
@@ -26,11 +26,12 @@ class JobNotFound(RuntimeError):
     pass
 
 
-def finish_if_complete(store: JobStore, publisher: EventPublisher, job: Job) -> None:
+def finish_if_complete(store: JobStore, publisher: EventPublisher, job: Job) -> Job | None:
+    """Makes the job terminal if every chunk is counted; returns the job when this call did it."""
     if job.status.terminal:
-        return
+        return None
     if not job.all_chunks_counted:
-        return
+        return None
     status = job.final_status()
     outcome = (
         f"{job.dead_chunks} chunk(s) failed after every retry; their rows are counted as failed"
@@ -40,6 +41,8 @@ def finish_if_complete(store: JobStore, publisher: EventPublisher, job: Job) -> 
     event = terminal_event(job, status, outcome)
     if store.finish(job, status, outcome, event):
         publisher.publish(event)
+        return replace(job, status=status, outcome=outcome, finished_at=event.created_at)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,9 @@ class JobWorker:
     claims: ClaimStore
     publisher: EventPublisher
     processors: Mapping[str, RowProcessor]
+    # Runs once the job is terminal (e.g. an S3 import's reports), and again on a redelivery that
+    # finds it terminal, so a crash after the transition cannot lose it: it must be idempotent.
+    on_terminal: Callable[[Job], None] | None = None
 
     def handle_chunk(self, body: Mapping[str, object]) -> None:
         message = ChunkMessage.from_body(body)
@@ -55,7 +61,13 @@ class JobWorker:
         if job is None:
             raise JobNotFound(f"job {message.job_id} of {message.tenant_id} not found")
         if job.status.terminal:
-            return  # e.g. failed while queueing: its chunks are dropped
+            # A counted chunk delivered again: the delivery that ended the job may have crashed
+            # before its hook ran. Chunks never counted (the job failed while queueing) are dropped.
+            if self.on_terminal is not None and self.store.is_chunk_counted(
+                job.tenant_id, job.job_id, message.chunk
+            ):
+                self.on_terminal(job)
+            return
         if self.store.is_chunk_counted(job.tenant_id, job.job_id, message.chunk):
             self._finish_latest(job)
             return
@@ -93,7 +105,7 @@ class JobWorker:
         if updated is None:
             self._finish_latest(job)
         else:
-            finish_if_complete(self.store, self.publisher, updated)
+            self._finish(updated)
 
     def _rows(self, message: ChunkMessage) -> list[JobRow]:
         if message.claim is not None:
@@ -109,7 +121,12 @@ class JobWorker:
         if updated is None:
             self._finish_latest(job)  # a concurrent delivery counted it first
         else:
-            finish_if_complete(self.store, self.publisher, updated)
+            self._finish(updated)
+
+    def _finish(self, job: Job) -> None:
+        finished = finish_if_complete(self.store, self.publisher, job)
+        if finished is not None and self.on_terminal is not None:
+            self.on_terminal(finished)
 
     def _finish_latest(self, job: Job) -> None:
         latest = self.store.get_job(job.tenant_id, job.job_id) or job
@@ -118,5 +135,7 @@ class JobWorker:
             # safe because delivery dedupes by event id.
             if latest.outcome is not None:
                 self.publisher.publish(terminal_event(latest, latest.status, latest.outcome))
+            if self.on_terminal is not None:
+                self.on_terminal(latest)
             return
-        finish_if_complete(self.store, self.publisher, latest)
+        self._finish(latest)

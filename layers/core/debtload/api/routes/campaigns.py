@@ -1,0 +1,48 @@
+"""POST /campaigns and GET /campaigns/{id} (seed 002): a campaign's service type decides which
+fields its customer records need."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
+from debtload.api.creating import create
+from debtload.api.dependencies import ApiDependencies
+from debtload.api.principal import require_scope
+from debtload.domain import campaigns
+from debtload.domain.tenants import Principal
+
+
+def make_router(deps: ApiDependencies) -> APIGatewayRouter:
+    router = APIGatewayRouter()
+    store = DynamoCampaignStore(deps.table)
+
+    # The body is validated by the domain (every field error at once, in the error envelope), not by
+    # a route model, so the scope check always comes first.
+    @router.post("/campaigns", tags=["campaigns"], summary="Create a calling campaign")
+    def create_campaign() -> Response[Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+            campaign = campaigns.create_campaign(
+                store,
+                principal.tenant_id,
+                body,
+                str(uuid.uuid4()),
+                datetime.now(UTC).isoformat(),
+                dry_run=dry_run,
+            )
+            return {"status": 201, "body": campaign.to_json()}
+
+        return create(router, deps.config.table_name, "campaigns:write", operation)
+
+    @router.get("/campaigns/<campaign_id>", tags=["campaigns"], summary="Read a campaign")
+    def get_campaign(campaign_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "campaigns:read")
+        return campaigns.get_campaign(store, principal.tenant_id, campaign_id).to_json()
+
+    return router

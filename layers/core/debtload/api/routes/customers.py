@@ -1,0 +1,87 @@
+"""POST /customers/add/bulk (seed 002): up to 10,000 records into a campaign, 201/207/400, and with
+initiateCall a call run whose calls the InitiateCalls workflow starts in batches of 500."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
+from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
+from debtload.api.creating import create
+from debtload.api.dependencies import ApiDependencies
+from debtload.domain import call_runs, campaigns, customers
+from debtload.domain.tenants import Principal
+
+
+def make_router(deps: ApiDependencies) -> APIGatewayRouter:
+    router = APIGatewayRouter()
+    store = DynamoCampaignStore(deps.table)
+    runs = DynamoCallRunStore(deps.table)
+    starter = StepFunctionsCallRunStarter(deps.config.initiate_calls_state_machine_arn)
+    batch_size = deps.config.call_batch_size
+
+    def call_results(
+        principal: Principal,
+        request: customers.BulkRequest,
+        campaign: campaigns.Campaign,
+        outcome: customers.AddOutcome,
+        dry_run: bool,
+    ) -> dict[str, Any]:
+        if dry_run or not outcome.written:
+            return {
+                "callRunId": None,
+                "status": "dry_run" if dry_run else "not_started",
+                "customers": outcome.successful,
+                "batches": math.ceil(outcome.successful / batch_size),
+                "batchSize": batch_size,
+            }
+        assert request.call_config is not None  # parse_bulk_request requires it with initiateCall
+        run = {
+            "campaign_id": campaign.campaign_id,
+            "call_config": request.call_config.to_json(),
+            "call_window": campaign.call_window.to_json() if campaign.call_window else None,
+            "accept_expensive_destination": campaign.accept_expensive_destination,
+            "created_at": datetime.now(UTC).isoformat(),
+        }
+        return call_runs.start_call_run(
+            runs,
+            starter,
+            principal.tenant_id,
+            str(uuid.uuid4()),
+            run,
+            [c.call_target() for c in outcome.written],
+            batch_size,
+        )
+
+    @router.post(
+        "/customers/add/bulk",
+        tags=["customers"],
+        summary="Add up to 10,000 customers to a campaign; optionally start their calls",
+    )
+    def add_bulk() -> Response[Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+            request = customers.parse_bulk_request(body)
+            campaign = campaigns.get_campaign(store, principal.tenant_id, request.campaign_id)
+            outcome = customers.add_customers(
+                store,
+                principal.tenant_id,
+                campaign,
+                request.records,
+                datetime.now(UTC).isoformat(),
+                dry_run=dry_run,
+            )
+            response = outcome.to_json()
+            if request.initiate_call:
+                response["callResults"] = call_results(principal, request, campaign, outcome, dry_run)
+            return {"status": outcome.status, "body": response}
+
+        return create(router, deps.config.table_name, "customers:write", operation)
+
+    return router

@@ -1,0 +1,40 @@
+"""GET /imports and GET /imports/{id}: the files a tenant dropped, their status and their reports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from debtload.adapters.dynamodb.imports import DynamoImportStore, public_record
+from debtload.api.dependencies import ApiDependencies
+from debtload.api.principal import require_scope
+from debtload.domain.errors import BadRequest, NotFound
+
+
+def make_router(deps: ApiDependencies) -> APIGatewayRouter:
+    router = APIGatewayRouter()
+    store = DynamoImportStore(deps.table)
+
+    @router.get("/imports", tags=["imports"], summary="Files dropped in the imports bucket, newest first")
+    def list_imports(
+        cursor: Annotated[str | None, Query(max_length=2048)] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "imports:read")
+        try:
+            page, next_cursor = store.list_imports(principal.tenant_id, cursor, limit)
+        except ValueError as error:
+            raise BadRequest("Invalid cursor", {"cursor": str(error)}) from error
+        return {"results": page, "next_cursor": next_cursor}
+
+    @router.get("/imports/<import_id>", tags=["imports"], summary="One import: status, counts, reports")
+    def get_import(import_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "imports:read")
+        record = store.get_import(principal.tenant_id, import_id)
+        if record is None:
+            raise NotFound("Import not found")
+        return public_record(record)
+
+    return router

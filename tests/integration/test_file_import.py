@@ -1,0 +1,501 @@
+"""S3 drops through the FileImport and Worker functions against moto: reports, counts, line numbers,
+duplicates, options, bad files, and the GET /imports routes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from debtload.domain.jobs.model import Job, JobRow, RowOutcome
+from debtload.domain.tenants import Principal
+from debtload.scopes import ALL_SCOPES
+from devstack.demo import DEMO_CASE_IDS
+from tests.conftest import MotoResources
+from tests.helpers import api_event, body_of
+from tests.integration.conftest import Invoke
+from tests.integration.test_ingestion_handlers import drain_worker
+
+CASE_A, CASE_B = DEMO_CASE_IDS
+
+
+def s3_event(bucket: str, key: str, etag: str, size: int = 10) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "bucket": {"name": bucket},
+                    "object": {"key": key.replace(" ", "+"), "eTag": etag, "size": size},
+                },
+            }
+        ]
+    }
+
+
+def drop(
+    invoke: Invoke,
+    resources: MotoResources,
+    key: str,
+    body: bytes,
+    metadata: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    s3 = resources.client("s3")
+    put = s3.put_object(Bucket=resources.bucket, Key=key, Body=body, Metadata=metadata or {})
+    result: list[dict[str, Any]] = invoke(
+        "FileImportFunction", s3_event(resources.bucket, key, put["ETag"].strip('"'), len(body))
+    )
+    return result
+
+
+def get_object(resources: MotoResources, key: str) -> bytes | None:
+    try:
+        return bytes(resources.client("s3").get_object(Bucket=resources.bucket, Key=key)["Body"].read())
+    except Exception:
+        return None
+
+
+def report_of(resources: MotoResources, key: str) -> dict[str, Any]:
+    body = get_object(resources, "reports/" + key.removeprefix("imports/") + ".report.json")
+    assert body is not None, f"no report for {key}"
+    return dict(json.loads(body))
+
+
+def errors_csv_of(resources: MotoResources, key: str) -> tuple[bytes, list[list[str]]]:
+    body = get_object(resources, "reports/" + key.removeprefix("imports/") + ".errors.csv")
+    assert body is not None
+    text = body.decode("utf-8-sig")
+    delimiter = ";" if text.split("\r\n", 1)[0].count(";") else ","
+    return body, list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+@pytest.fixture
+def demo_data(moto_resources: MotoResources) -> str:
+    from debtload.adapters.dynamodb.table import DynamoTable
+    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+    from devstack.demo import DEMO_TENANT_ID, seed_demo_data
+
+    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+    return DEMO_TENANT_ID
+
+
+NOTES_CSV = (
+    "Dossier;Commentaire;Date;Référence;Agent\r\n"
+    "*Champs obligatoires : Dossier, Commentaire;;;;\r\n"
+    f"{CASE_A};Appel : promesse de paiement;01/02/2026;CRM-1;Léa\r\n"
+    ";;;;\r\n"
+    f'{CASE_B};"Message laissé,\r\nrappeler lundi";15/01/2026 10:30;CRM-2;Hugo\r\n'
+    f"not-a-uuid;Inconnu;02/02/2026;CRM-3;Léa\r\n"
+    f'{CASE_A};=HYPERLINK("x");03/02/2026;CRM-4;Léa;extra\r\n'
+)
+
+
+def test_french_notes_csv_in_cp1252_produces_both_reports(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    key = f"imports/{demo_data}/notes/relances février.csv"
+    (result,) = drop(invoke, moto_resources, key, NOTES_CSV.encode("cp1252"))
+    assert result["status"] == "queued", result
+    assert result["rows"] == 4 and result["skipped"] == 2
+    drain_worker(invoke, moto_resources)
+
+    report = report_of(moto_resources, key)
+    assert report["status"] == "completed_with_errors"
+    assert report["counts"] == {"lines": 8, "rows": 4, "succeeded": 2, "failed": 2, "skipped": 2}
+    assert report["file"]["encoding"] == "cp1252" and report["file"]["delimiter"] == ";"
+    assert report["skipped"] == [{"line": 2, "reason": "instruction row"}, {"line": 4, "reason": "empty row"}]
+    errors = {e["line"]: e["error"] for e in report["errors"]}
+    assert set(errors) == {7, 8}  # line 5's comment spans lines 5 and 6
+    assert "caseId must be a UUID" in errors[7]
+    assert "Line 8 has 6 values but the header has 5 columns" in errors[8]
+    assert report["columns"]["mapped"] == {
+        "Dossier": "caseId",
+        "Commentaire": "description",
+        "Date": "eventDate",
+        "Référence": "externalRef",
+    }
+    assert report["columns"]["metadata"] == ["Agent"]
+
+    raw, rows = errors_csv_of(moto_resources, key)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert rows[0] == ["Dossier", "Commentaire", "Date", "Référence", "Agent", "line", "error"]
+    assert [r[5] for r in rows[1:]] == ["7", "8"]
+    assert rows[1][:5] == ["not-a-uuid", "Inconnu", "02/02/2026", "CRM-3", "Léa"]  # as in the file
+    assert rows[2][1] == '\'=HYPERLINK("x")'  # neutralised
+
+    # The notes exist, with the file's dates normalised and the multi-line comment intact.
+    notes = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "GET",
+                f"/cases/{CASE_B}/notes",
+                resource="/cases/{id}/notes",
+                path_parameters={"id": CASE_B},
+                principal=Principal(demo_data, "k", frozenset(ALL_SCOPES)),
+            ),
+        )
+    )["results"]
+    assert notes[0]["description"] == "Message laissé,\r\nrappeler lundi"
+    assert notes[0]["eventDate"] == "2026-01-15T10:30:00Z"
+
+    # GET /jobs/{id}/rows shows line numbers; GET /imports shows the import and its reports.
+    principal = Principal(demo_data, "k", frozenset(ALL_SCOPES))
+    listed = body_of(invoke("ApiFunction", api_event("GET", "/imports", principal=principal)))
+    (record,) = listed["results"]
+    assert record["status"] == "completed_with_errors" and record["report_key"].endswith(".report.json")
+    one = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "GET",
+                f"/imports/{record['import_id']}",
+                resource="/imports/{id}",
+                path_parameters={"id": record["import_id"]},
+                principal=principal,
+            ),
+        )
+    )
+    assert one["rows_failed"] == 2 and one["errors_key"].endswith(".errors.csv")
+    rows_page = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "GET",
+                f"/jobs/{one['job_id']}/rows",
+                resource="/jobs/{id}/rows",
+                path_parameters={"id": one["job_id"]},
+                principal=principal,
+            ),
+        )
+    )
+    assert [r["row"] for r in rows_page["results"]] == [3, 5, 7, 8]
+
+    # import.completed is in the outbox with the report's location.
+    from debtload.adapters.dynamodb.table import DynamoTable
+
+    events = DynamoTable(moto_resources.table_name).query(f"TENANT#{demo_data}", "EVENT#")[0]
+    completed = [e for e in events if e["type"] == "import.completed"]
+    assert len(completed) == 1
+    assert completed[0]["data"]["report"]["key"] == "reports/" + key.removeprefix("imports/") + ".report.json"
+
+    # The same file (same key and ETag) again is not imported twice.
+    etag = moto_resources.client("s3").head_object(Bucket=moto_resources.bucket, Key=key)["ETag"].strip('"')
+    (again,) = invoke("FileImportFunction", s3_event(moto_resources.bucket, key, etag))
+    assert again["status"] == "duplicate"
+
+
+def test_reports_are_rewritten_idempotently_on_redelivery(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    key = f"imports/{demo_data}/notes/one.csv"
+    drop(invoke, moto_resources, key, f"caseId,description\n{CASE_A},hello\n".encode())
+    sqs = moto_resources.client("sqs")
+    url = moto_resources.queue_url("JobQueue")
+    (message,) = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    record = {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": {"ApproximateReceiveCount": "1"},
+        "messageAttributes": {},
+        "eventSource": "aws:sqs",
+        "eventSourceARN": moto_resources.template.arn("JobQueue"),
+        "awsRegion": "us-east-1",
+    }
+    assert invoke("WorkerFunction", {"Records": [record]}) == {"batchItemFailures": []}
+    first = report_of(moto_resources, key)
+    moto_resources.client("s3").delete_object(
+        Bucket=moto_resources.bucket, Key="reports/" + key.removeprefix("imports/") + ".report.json"
+    )
+    assert invoke("WorkerFunction", {"Records": [record]}) == {"batchItemFailures": []}  # redelivered
+    second = report_of(moto_resources, key)
+    assert (
+        first["counts"]
+        == second["counts"]
+        == {
+            "lines": 2,
+            "rows": 1,
+            "succeeded": 1,
+            "failed": 0,
+            "skipped": 0,
+        }
+    )
+    assert second["status"] == "completed" and second["errors"] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "reason"),
+    [
+        ("garbage.csv", bytes(range(256)) * 40, "not text"),
+        ("empty.csv", b"", "empty"),
+        ("blank.csv", b"\r\n\r\n  \r\n", "empty"),
+        ("header.csv", b"caseId;description\r\n", "no data rows"),
+        ("header-and-instructions.csv", b"caseId;description\r\n*obligatoire;\r\n;\r\n", "no data rows"),
+        ("notes.pdf", b"%PDF-1.4", "Unsupported file type (.pdf)"),
+        ("notes", b"caseId\n", "Unsupported file type (no extension)"),
+        ("missing.csv", b"caseId;Agent\r\nx;y\r\n", "column 'description' is missing"),
+        ("zip.csv", b"PK\x03\x04rest-of-a-zip", "rename it to .xlsx"),
+        ("corrupt.xlsx", b"PK\x03\x04this is not a workbook", "cannot be read"),
+        ("encrypted.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "password-protected"),
+        ("text.xlsx", b"caseId,description\n", "cannot be read"),
+    ],
+)
+def test_bad_files_are_rejected_with_a_report_and_moved(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str, name: str, body: bytes, reason: str
+) -> None:
+    key = f"imports/{demo_data}/notes/{name}"
+    (result,) = drop(invoke, moto_resources, key, body)
+    assert result["status"] == "rejected", result
+    report = report_of(moto_resources, key)
+    assert report["status"] == "rejected"
+    assert reason in report["reason"], report["reason"]
+    assert get_object(moto_resources, key) is None
+    assert get_object(moto_resources, "rejected/" + key.removeprefix("imports/")) == body
+    from debtload.adapters.dynamodb.imports import DynamoImportStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+
+    listed, _ = DynamoImportStore(DynamoTable(moto_resources.table_name)).list_imports(demo_data, None, 10)
+    assert listed[0]["status"] == "rejected" and listed[0]["reason"] == report["reason"]
+
+
+def test_unknown_tenant_kind_and_campaign_are_rejected(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    for key, reason in [
+        ("imports/nobody/notes/a.csv", "Unknown tenant 'nobody'"),
+        (f"imports/{demo_data}/invoices/a.csv", "Unknown kind 'invoices'"),
+        (f"imports/{demo_data}/customers/no-such-campaign/a.csv", "Unknown campaign 'no-such-campaign'"),
+    ]:
+        (result,) = drop(invoke, moto_resources, key, b"a,b\n1,2\n")
+        assert result["status"] == "rejected"
+        assert reason in report_of(moto_resources, key)["reason"]
+        assert get_object(moto_resources, "rejected/" + key.removeprefix("imports/")) == b"a,b\n1,2\n"
+
+
+def test_a_missing_object_is_reported_not_crashed(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    key = f"imports/{demo_data}/notes/gone.csv"
+    (result,) = invoke("FileImportFunction", s3_event(moto_resources.bucket, key, "0123456789abcdef"))
+    assert result["status"] == "rejected"
+    assert "no longer in the bucket" in report_of(moto_resources, key)["reason"]
+
+
+def test_bad_metadata_option_is_rejected(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    key = f"imports/{demo_data}/notes/opts.csv"
+    (result,) = drop(
+        invoke, moto_resources, key, f"caseId,description\n{CASE_A},x\n".encode(), {"batch-name": "Nov"}
+    )
+    assert result["status"] == "rejected"
+    assert "batch-name does not apply to notes files" in report_of(moto_resources, key)["reason"]
+
+
+# ------------------------------------------------------------------------------- Excel workbooks
+
+
+def xlsx_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
+    """A minimal .xlsx (openpyxl is not a dependency): inline strings, numbers, and dates as serial
+    numbers with a date format, as Excel stores them."""
+
+    def column(index: int) -> str:
+        name = ""
+        index += 1
+        while index:
+            index, rest = divmod(index - 1, 26)
+            name = chr(65 + rest) + name
+        return name
+
+    def cell(ref: str, value: Any) -> str:
+        if isinstance(value, tuple) and value[0] == "date":
+            return f'<c r="{ref}" s="1"><v>{value[1]}</v></c>'
+        if isinstance(value, int | float):
+            return f'<c r="{ref}"><v>{value}</v></c>'
+        text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    sheet_rows = "".join(
+        f'<row r="{r + 1}">'
+        + "".join(cell(f"{column(c)}{r + 1}", v) for c, v in enumerate(row) if v is not None)
+        + "</row>"
+        for r, row in enumerate(rows)
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    files = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+            '<sheets><sheet name="Relances" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/styles.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{main}">'
+            '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
+            "</styleSheet>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
+            f"<sheetData>{sheet_rows}</sheetData></worksheet>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_xlsx_notes_take_dates_from_cell_types(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    key = f"imports/{demo_data}/notes/relances.xlsx"
+    workbook = xlsx_bytes(
+        [
+            ["ID dossier", "Note", "Date de l'événement", "Type"],
+            ["* obligatoire", "* obligatoire", None, None],
+            [CASE_A, "Promesse de paiement", ("date", 46054), 0],  # 2026-02-01
+            [CASE_B, "Mauvais type", ("date", 46054), 3],
+        ]
+    )
+    (result,) = drop(invoke, moto_resources, key, workbook)
+    assert result["status"] == "queued", result
+    drain_worker(invoke, moto_resources)
+    report = report_of(moto_resources, key)
+    assert report["file"]["format"] == "excel" and report["file"]["sheet"] == "Relances"
+    assert report["counts"]["succeeded"] == 1 and report["counts"]["failed"] == 1
+    assert report["skipped"] == [{"line": 2, "reason": "instruction row"}]
+    assert report["errors"][0]["line"] == 4
+
+
+# ------------------------------------------------------- a debts-like kind through the same pipeline
+
+
+class PhoneAndAmountProcessor:
+    """Stands in for issue 4's debts processor: the pipeline is generic, so any RowProcessor works."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, Any]] = []
+
+    def process(self, job: Job, rows: Sequence[JobRow]) -> list[RowOutcome]:
+        from debtload.validation.phone import normalize_phone
+
+        outcomes = []
+        for row in rows:
+            self.seen.append(dict(row.data))
+            phone = normalize_phone(str(row.data.get("phone", "")))
+            amount = row.data.get("amount")
+            if phone.error:
+                outcomes.append(RowOutcome(row.row, False, row.data, error=f"phone: {phone.error}"))
+            elif not isinstance(amount, int | float) or amount <= 0:
+                outcomes.append(RowOutcome(row.row, False, row.data, error="amount must be > 0"))
+            else:
+                outcomes.append(RowOutcome(row.row, True, row.data, ref=f"debt-{row.row}"))
+        return outcomes
+
+
+DEBTS_CSV = (
+    "Civilité;Prénom;Nom;Montant;Devise;Téléphone;Date d'échéance;Référence;Commentaire\r\n"
+    "* Champs obligatoires : Prénom, Nom, Montant;;;;;;;;\r\n"
+    "M.;François;Lefèvre;1 234,56;EUR;06 12 34 56 78;15/02/2026;REF-1;Client fidèle\r\n"
+    "Mme;Hélène;Dupré;12,5;EUR;0690123456;01/03/2026;REF-2;\r\n"
+    "M.;Jean;Martin;1\u00a0000;EUR;+33 1 23 45 67 89;31/12/2026;REF-3;\r\n"
+)
+
+
+def test_french_debts_csv_with_a_registered_processor(moto_resources: MotoResources, demo_data: str) -> None:
+    from debtload.adapters.dynamodb.imports import DynamoImportStore
+    from debtload.adapters.dynamodb.jobs import DynamoJobStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+    from debtload.adapters.s3_files import S3ClaimStore, S3FileStore
+    from debtload.adapters.sqs_queues import SqsChunkQueue, SqsEventPublisher
+    from debtload.domain.file_import.processing import with_file_rows
+    from debtload.domain.file_import.report import ImportReporter
+    from debtload.domain.jobs.submit import JobSubmitter
+    from debtload.domain.jobs.worker import JobWorker
+    from debtload.tasks.file_import import FileImportTask
+
+    table = DynamoTable(moto_resources.table_name)
+    jobs = DynamoJobStore(table)
+    store = DynamoImportStore(table)
+    files = S3FileStore()
+    publisher = SqsEventPublisher(moto_resources.queue_url("WebhookQueue"))
+    reporter = ImportReporter(store, jobs, files, publisher)
+    claims = S3ClaimStore(moto_resources.bucket)
+    task = FileImportTask(
+        store=store,
+        files=files,
+        submitter=JobSubmitter(jobs, SqsChunkQueue(moto_resources.queue_url("JobQueue")), claims, publisher),
+        jobs=jobs,
+        reporter=reporter,
+        importable_kinds=frozenset({"debts"}),
+    )
+    processor = PhoneAndAmountProcessor()
+    worker = JobWorker(jobs, claims, publisher, with_file_rows({"debts": processor}), reporter.on_terminal)
+
+    key = f"imports/{demo_data}/debts/relances.csv"
+    s3 = moto_resources.client("s3")
+    body = DEBTS_CSV.encode("cp1252")
+    etag = s3.put_object(
+        Bucket=moto_resources.bucket,
+        Key=key,
+        Body=body,
+        Metadata={"accept-expensive-destination": "true", "batch-name": "Relances novembre"},
+    )["ETag"].strip('"')
+    (result,) = task.handle(s3_event(moto_resources.bucket, key, etag, len(body)))
+    assert result["status"] == "queued", result
+    sqs = moto_resources.client("sqs")
+    for message in sqs.receive_message(QueueUrl=moto_resources.queue_url("JobQueue"), MaxNumberOfMessages=10)[
+        "Messages"
+    ]:
+        worker.handle_chunk(json.loads(message["Body"]))
+
+    first = processor.seen[0]
+    assert first["firstname"] == "François" and first["amount"] == 1234.56
+    assert first["due_date"] == "2026-02-15" and first["internal_id"] == "REF-1"
+    assert first["civility"] == "M." and first["metadata"] == {"Commentaire": "Client fidèle"}
+    assert processor.seen[2]["amount"] == 1000
+    job = jobs.get_job(demo_data, result["job_id"])
+    assert job is not None
+    assert job.options["accept_expensive_destination"] is True
+    assert job.options["batch_name"] == "Relances novembre"
+
+    report = report_of(moto_resources, key)
+    assert report["counts"] == {"lines": 5, "rows": 3, "succeeded": 2, "failed": 1, "skipped": 1}
+    assert report["errors"][0]["line"] == 4 and "phone" in report["errors"][0]["error"]
+    raw, rows = errors_csv_of(moto_resources, key)
+    assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw.split(b"\r\n", 1)[0]
+    assert rows[1][:4] == ["Mme", "Hélène", "Dupré", "12,5"] and rows[1][-2] == "4"
+    assert report["options"] == {"accept_expensive_destination": True, "batch_name": "Relances novembre"}
