@@ -17,7 +17,7 @@ from typing import Any
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.jobs import outbox_item
-from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
+from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled, set_fields_expression
 from debtload.domain.call_runs import BatchOutcome
 from debtload.domain.jobs.model import OutboxEvent
 
@@ -209,9 +209,9 @@ class DynamoCallRunStore:
     def finish_run(
         self, tenant_id: str, call_run_id: str, summary: Mapping[str, Any], event: OutboxEvent | None
     ) -> bool:
-        names = {"#st": "status", **{f"#k{i}": name for i, name in enumerate(summary)}}
-        values = {":running": "running", **{f":v{i}": value for i, value in enumerate(summary.values())}}
-        expression = "SET " + ", ".join(f"#k{i} = :v{i}" for i in range(len(summary)))
+        expression, values, names = set_fields_expression(summary)
+        names["#st"] = "status"
+        values[":running"] = "running"
         update = {
             "Update": {
                 "Key": {"PK": keys.tenant_pk(tenant_id), "SK": keys.call_run_sk(call_run_id)},

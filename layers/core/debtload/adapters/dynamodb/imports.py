@@ -8,7 +8,7 @@ from typing import Any
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor, outbox_item
-from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.dynamodb.table import DynamoTable, set_fields_expression
 from debtload.domain.jobs.model import OutboxEvent
 
 _INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "lease_until", "attempt")
@@ -53,7 +53,7 @@ class DynamoImportStore:
         return self.table.get(keys.tenant_pk(tenant_id), keys.import_sk(import_id))
 
     def update_import(self, tenant_id: str, import_id: str, fields: Mapping[str, Any]) -> None:
-        expression, values, names = _update_expression(fields)
+        expression, values, names = set_fields_expression(fields)
         if expression:
             self.table.update(
                 keys.tenant_pk(tenant_id), keys.import_sk(import_id), expression, values or None, names
@@ -78,27 +78,3 @@ class DynamoImportStore:
             imports_gsi_pk(tenant_id), limit=limit, forward=False, start_key=start, index="GSI1"
         )
         return [public_record(i) for i in items], encode_cursor(last)
-
-
-def _update_expression(fields: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, str]]:
-    sets, removes = [], []
-    values: dict[str, Any] = {}
-    names: dict[str, str] = {}
-    for index, (name, value) in enumerate(fields.items()):
-        if name in ("PK", "SK"):
-            continue
-        names[f"#f{index}"] = name
-        if value is None:
-            removes.append(f"#f{index}")
-        else:
-            sets.append(f"#f{index} = :v{index}")
-            values[f":v{index}"] = value
-    expression = " ".join(
-        part
-        for part in (
-            f"SET {', '.join(sets)}" if sets else "",
-            f"REMOVE {', '.join(removes)}" if removes else "",
-        )
-        if part
-    )
-    return expression, values, names

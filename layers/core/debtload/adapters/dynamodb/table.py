@@ -83,6 +83,25 @@ def _from_dynamo(value: Any) -> Any:
     return value
 
 
+def set_fields_expression(fields: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """UpdateExpression, values and names that SET each field, or REMOVE it when its value is None.
+    Keys (PK, SK) are never touched."""
+    sets, removes = [], []
+    values: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    for index, (name, value) in enumerate(fields.items()):
+        if name in ("PK", "SK"):
+            continue
+        names[f"#f{index}"] = name
+        if value is None:
+            removes.append(f"#f{index}")
+        else:
+            sets.append(f"#f{index} = :v{index}")
+            values[f":v{index}"] = value
+    clauses = [f"SET {', '.join(sets)}" if sets else "", f"REMOVE {', '.join(removes)}" if removes else ""]
+    return " ".join(clause for clause in clauses if clause), values, names
+
+
 class DynamoTable:
     def __init__(
         self, table_name: str, client: Any | None = None, sleep: Callable[[float], None] = time.sleep

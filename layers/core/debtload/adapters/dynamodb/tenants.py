@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
-from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
+from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled, set_fields_expression
 from debtload.domain.credits import CreditsView, LedgerEntry
 from debtload.domain.errors import Conflict, NotFound
 from debtload.domain.tenants import ApiKeyRecord, Tenant
@@ -85,83 +85,21 @@ class DynamoTenantRepository:
 
     # credits
     def add(self, tenant_id: str, amount: int, reason: str, entry_id: str) -> int:
-        pk = keys.tenant_pk(tenant_id)
-        created_at = _now()
         try:
-            self.table.transact(
-                [
-                    {
-                        "Put": {
-                            "Item": {"PK": pk, "SK": keys.ledger_ref_sk(entry_id), "created_at": created_at},
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "Key": {"PK": pk, "SK": keys.CREDITS_SK},
-                            "UpdateExpression": "ADD balance :amount",
-                            "ExpressionAttributeValues": {":amount": amount},
-                        }
-                    },
-                    {
-                        "Put": {
-                            "Item": {
-                                "PK": pk,
-                                "SK": keys.ledger_sk(created_at, entry_id),
-                                "entry_id": entry_id,
-                                "amount": amount,
-                                "reason": reason,
-                                "created_at": created_at,
-                            }
-                        }
-                    },
-                ]
-            )
+            self.table.transact(_ledger_operations(tenant_id, amount, reason, entry_id, must_cover=False))
         except TransactionCancelled as error:
-            if error.reasons and error.reasons[0] == "ConditionalCheckFailed":
-                return self.balance(tenant_id)  # the same entry was applied before: a replay changes nothing
-            raise
+            if error.reasons and error.reasons[0] != "ConditionalCheckFailed":
+                raise  # a condition failure means this entry was applied before: a replay changes nothing
         return self.balance(tenant_id)
 
     def charge(self, tenant_id: str, amount: int, reason: str, entry_id: str) -> bool:
-        pk = keys.tenant_pk(tenant_id)
-        created_at = _now()
         try:
-            self.table.transact(
-                [
-                    {
-                        "Put": {
-                            "Item": {"PK": pk, "SK": keys.ledger_ref_sk(entry_id), "created_at": created_at},
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "Key": {"PK": pk, "SK": keys.CREDITS_SK},
-                            "UpdateExpression": "ADD balance :debit",
-                            "ConditionExpression": "balance >= :amount",
-                            "ExpressionAttributeValues": {":debit": -amount, ":amount": amount},
-                        }
-                    },
-                    {
-                        "Put": {
-                            "Item": {
-                                "PK": pk,
-                                "SK": keys.ledger_sk(created_at, entry_id),
-                                "entry_id": entry_id,
-                                "amount": -amount,
-                                "reason": reason,
-                                "created_at": created_at,
-                            }
-                        }
-                    },
-                ]
-            )
+            self.table.transact(_ledger_operations(tenant_id, -amount, reason, entry_id, must_cover=True))
         except TransactionCancelled as error:
             if error.reasons and error.reasons[0] == "ConditionalCheckFailed":
                 return True  # charged before under this entry id: a replay is not charged twice
             if len(error.reasons) > 1 and error.reasons[1] == "ConditionalCheckFailed":
-                return False
+                return False  # the balance does not cover it
             raise
         return True
 
@@ -189,20 +127,46 @@ class DynamoTenantRepository:
         return {k: v for k, v in item.items() if k not in ("PK", "SK")}
 
     def update_settings(self, tenant_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        names = {f"#f{i}": name for i, name in enumerate(changes)}
-        values = {f":v{i}": value for i, value in enumerate(changes.values())}
-        sets = [f"#f{i} = :v{i}" for i, value in enumerate(changes.values()) if value is not None]
-        removes = [f"#f{i}" for i, value in enumerate(changes.values()) if value is None]
-        expression = " ".join(
-            part
-            for part in (
-                f"SET {', '.join(sets)}" if sets else "",
-                f"REMOVE {', '.join(removes)}" if removes else "",
-            )
-            if part
-        )
-        used_values = {k: v for k, v in values.items() if v is not None}
+        expression, values, names = set_fields_expression(changes)
         updated = self.table.update(
-            keys.tenant_pk(tenant_id), keys.SETTINGS_SK, expression, values=used_values or None, names=names
+            keys.tenant_pk(tenant_id), keys.SETTINGS_SK, expression, values=values or None, names=names
         )
         return {k: v for k, v in updated.items() if k not in ("PK", "SK")}
+
+
+def _ledger_operations(
+    tenant_id: str, amount: int, reason: str, entry_id: str, *, must_cover: bool
+) -> list[dict[str, Any]]:
+    """The marker that makes an entry apply once, the balance change, and the ledger line, written in
+    one transaction. With `must_cover`, the balance must cover the debit."""
+    pk = keys.tenant_pk(tenant_id)
+    created_at = _now()
+    balance: dict[str, Any] = {
+        "Key": {"PK": pk, "SK": keys.CREDITS_SK},
+        "UpdateExpression": "ADD balance :amount",
+        "ExpressionAttributeValues": {":amount": amount},
+    }
+    if must_cover:
+        balance["ConditionExpression"] = "balance >= :cover"
+        balance["ExpressionAttributeValues"][":cover"] = -amount
+    return [
+        {
+            "Put": {
+                "Item": {"PK": pk, "SK": keys.ledger_ref_sk(entry_id), "created_at": created_at},
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        },
+        {"Update": balance},
+        {
+            "Put": {
+                "Item": {
+                    "PK": pk,
+                    "SK": keys.ledger_sk(created_at, entry_id),
+                    "entry_id": entry_id,
+                    "amount": amount,
+                    "reason": reason,
+                    "created_at": created_at,
+                }
+            }
+        },
+    ]
