@@ -4,6 +4,7 @@
   Functions tasks, S3 notifications); here it runs the real handler in this process.
 - S3 notifications are asynchronous on AWS, but moto sends them inside the PutObject request and
   swallows every error; here they run on a worker thread and failures are logged.
+- TransactWriteItems rolls back item by item instead of copying whole tables (moto_transactions).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from moto.awslambda.models import LambdaFunction
 from moto.s3 import notifications as s3_notifications
 
 from devstack.functions import FunctionRunner
+from devstack.moto_transactions import ItemLevelRollback
 
 log = logging.getLogger("devstack.lambda")
 
@@ -29,6 +31,7 @@ class MotoHooks:
         self._s3_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="s3-notify")
         self._original_invoke: Callable[..., Any] | None = None
         self._original_s3: Callable[..., Any] | None = None
+        self._transactions = ItemLevelRollback()
 
     def install(self) -> None:
         runner = self.runner
@@ -61,6 +64,7 @@ class MotoHooks:
         self._original_s3 = s3_notifications._invoke_awslambda
         LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[assignment,method-assign]
         s3_notifications._invoke_awslambda = notify_in_background
+        self._transactions.install()
 
     def _deliver_s3_event(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
         logical_id = self.runner.logical_id_of(fn_arn)
@@ -74,6 +78,7 @@ class MotoHooks:
             log.exception("S3 notification to %s for %s failed", logical_id, key)
 
     def uninstall(self) -> None:
+        self._transactions.uninstall()
         self._s3_pool.shutdown(wait=True, cancel_futures=False)
         if self._original_invoke is not None:
             LambdaFunction._invoke_lambda = self._original_invoke  # type: ignore[method-assign]
