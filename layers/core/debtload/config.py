@@ -10,6 +10,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from debtload.domain.pricing import DEFAULT_PRICES, PriceTable, price_table
+
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "")
@@ -33,6 +35,7 @@ class Config:
     call_batch_size: int = 500
     call_max_concurrency: int = 1
     call_batch_wait_seconds: int = 0
+    call_prices: PriceTable = DEFAULT_PRICES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -53,4 +56,8 @@ class Config:
             call_batch_size=_int(env, "CALL_BATCH_SIZE", 500),
             call_max_concurrency=_int(env, "CALL_MAX_CONCURRENCY", 1),
             call_batch_wait_seconds=_int(env, "CALL_BATCH_WAIT_SECONDS", 0),
+            call_prices=price_table(
+                _int(env, "DEFAULT_CALL_CREDITS", DEFAULT_PRICES.default_other),
+                env.get("CALL_CREDITS_PER_COUNTRY", ""),
+            ),
         )

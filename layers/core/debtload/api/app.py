@@ -21,6 +21,7 @@ from debtload.api.routes import call_runs as call_run_routes
 from debtload.api.routes import campaigns as campaign_routes
 from debtload.api.routes import cases, credits, ingestion, jobs, settings, system, webhooks
 from debtload.api.routes import customers as customer_routes
+from debtload.api.routes import debts as debt_routes
 from debtload.api.routes import imports as import_routes
 from debtload.domain import rate_limits
 from debtload.domain.errors import DomainError, RateLimited
@@ -64,6 +65,7 @@ def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResol
     app.include_router(customer_routes.make_router(deps))
     app.include_router(call_run_routes.make_router(deps))
     app.include_router(import_routes.make_router(deps))
+    app.include_router(debt_routes.make_router(deps))
     app.enable_swagger(path="/docs", title=TITLE, version=VERSION, security_schemes=SECURITY_SCHEMES)
 
     @app.exception_handler(DomainError)

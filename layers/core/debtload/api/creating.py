@@ -22,6 +22,15 @@ def is_dry_run(router: APIGatewayRouter) -> bool:
     return value.lower() in ("true", "1", "yes")
 
 
+def idempotency_key(router: APIGatewayRouter) -> str | None:
+    """The request's Idempotency-Key header, whatever its case."""
+    headers = router.current_event.headers or {}
+    key = headers.get(HEADER)
+    if key is None:
+        key = next((v for k, v in headers.items() if k.lower() == HEADER), None)
+    return key
+
+
 def create(router: APIGatewayRouter, table_name: str, scope: str, operation: Operation) -> Response[Any]:
     event = router.current_event
     principal = require_scope(event.raw_event, scope)
@@ -31,9 +40,7 @@ def create(router: APIGatewayRouter, table_name: str, scope: str, operation: Ope
         # A dry run writes nothing, not even an idempotency record.
         result = operation(principal, body, True)
     else:
-        key = event.headers.get(HEADER) if event.headers else None
-        if key is None and event.headers:
-            key = next((v for k, v in event.headers.items() if k.lower() == HEADER), None)
+        key = idempotency_key(router)
         result = run_idempotently(
             table_name=table_name,
             tenant_id=principal.tenant_id,

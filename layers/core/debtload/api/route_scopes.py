@@ -36,6 +36,13 @@ ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("GET", "/call-runs/{id}/calls"): "campaigns:read",
     ("GET", "/imports"): "imports:read",
     ("GET", "/imports/{id}"): "imports:read",
+    ("POST", "/debts/batch"): "debts:write",
+    ("POST", "/debts"): "debts:write",
+    ("GET", "/debts"): "debts:read",
+    ("GET", "/debts/{id}"): "debts:read",
+    ("PATCH", "/debts/{id}"): "debts:write",
+    ("POST", "/timelines"): "debts:write",
+    ("GET", "/timelines"): "debts:read",
 }
 
 

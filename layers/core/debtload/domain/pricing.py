@@ -22,6 +22,7 @@ __all__ = [
     "civility_credits",
     "destination_for",
     "email_validation_credits",
+    "price_table",
 ]
 
 Zone = Literal["france", "eu", "dom_tom", "maghreb", "international"]
@@ -66,6 +67,18 @@ class PriceTable:
 
 
 DEFAULT_PRICES: Final = PriceTable()
+
+
+def price_table(default_other: int, per_country: str = "") -> PriceTable:
+    """The operator's prices for countries outside the named zones: `per_country` is "US=40,CH=35"
+    (the template's CallCreditsPerCountry). The four zones of the seed keep the seed's prices."""
+    countries: dict[str, int] = {}
+    for entry in filter(None, (part.strip() for part in per_country.split(","))):
+        country, sep, credits = entry.partition("=")
+        if not sep or len(country.strip()) != 2 or not credits.strip().isdigit():
+            raise ValueError(f"Invalid per-country price {entry!r}: use CC=credits, e.g. US=40")
+        countries[country.strip().upper()] = int(credits)
+    return PriceTable(default_other=default_other, other_countries=MappingProxyType(countries))
 
 
 def destination_for(region: str, table: PriceTable = DEFAULT_PRICES) -> Destination:

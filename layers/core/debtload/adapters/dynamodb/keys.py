@@ -91,3 +91,23 @@ def campaign_customer_sk(campaign_id: str, customer_id: str) -> str:
 
 def call_batch_prefix(call_run_id: str) -> str:
     return f"CALLRUN#{call_run_id}#BATCH#"
+
+
+# Debts and timelines (seed 000). A debt's id is derived from its internal_id when it has one, so the
+# upsert by internal_id is an overwrite of the same key. GSI1 lists the debts of one import.
+def debt_sk(debt_id: str) -> str:
+    return f"DEBT#{debt_id}"
+
+
+DEBT_PREFIX = "DEBT#"
+
+
+def import_debts_gsi_pk(tenant_id: str, import_id: str) -> str:
+    return f"{tenant_pk(tenant_id)}#IMPORT#{import_id}#DEBTS"
+
+
+def timeline_sk(timeline_id: str) -> str:
+    return f"TIMELINE#{timeline_id}"
+
+
+TIMELINE_PREFIX = "TIMELINE#"

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any
 
-from debtload.domain.file_import.headers import header_key, unique_headers
+from debtload.domain.file_import.headers import unique_headers
+from debtload.domain.skipped_rows import skip_reason
 
 SAMPLE_BYTES = 64 * 1024
 READ_BYTES = 256 * 1024
@@ -305,34 +306,3 @@ def _trim(cells: list[Any]) -> list[Any]:
     while end and (cells[end - 1] is None or cells[end - 1] == ""):
         end -= 1
     return cells[:end]
-
-
-# -------------------------------------------------------------------------------------- skipped rows
-
-_INSTRUCTION_PHRASES = ("champs obligatoires", "champ obligatoire", "required fields", "required field")
-_INSTRUCTION_CELLS = frozenset({"obligatoire", "obligatoires", "required", "facultatif", "optional"})
-
-
-def skip_reason(cells: list[Any]) -> str | None:
-    """Why a row is not data (seed 000): 'empty row', 'instruction row', or None for a data row.
-
-    An instruction row starts with "*" or carries "champs obligatoires" / "required fields"; a cell
-    that is just "obligatoire" (or "(Obligatoire)", "required") marks one too. The word alone inside
-    longer text does not: a note saying "paiement obligatoire" is data.
-    """
-    texts = [c.strip() if isinstance(c, str) else c for c in cells]
-    non_empty = [c for c in texts if c is not None and c != ""]
-    if not non_empty:
-        return "empty row"
-    first = non_empty[0]
-    if isinstance(first, str) and first.startswith("*"):
-        return "instruction row"
-    for cell in non_empty:
-        if not isinstance(cell, str):
-            continue
-        lowered = cell.lower()
-        if any(phrase in lowered for phrase in _INSTRUCTION_PHRASES):
-            return "instruction row"
-        if header_key(cell) in _INSTRUCTION_CELLS:
-            return "instruction row"
-    return None

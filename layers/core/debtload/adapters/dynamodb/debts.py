@@ -1,0 +1,132 @@
+"""Debts and timelines in the single table.
+
+A debt is one item: the keys and what is looked up stay top-level attributes, and the normalised
+fields travel as one JSON attribute (decision 21: serialising ~25 attributes per item through
+botocore would cost more than validating the debt).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from debtload.adapters.dynamodb import keys
+from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor
+from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.domain.debts.model import Debt, ExistingDebt
+from debtload.domain.debts.timelines import Timeline
+
+_EXISTING_PROJECTION = "SK, created_import_id, created_at"
+
+
+class DynamoDebtStore:
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    def existing_debts(self, tenant_id: str, debt_ids: Sequence[str]) -> dict[str, ExistingDebt]:
+        pk = keys.tenant_pk(tenant_id)
+        items = self.table.batch_get([(pk, keys.debt_sk(i)) for i in debt_ids], _EXISTING_PROJECTION)
+        found = {}
+        for item in items:
+            debt_id = str(item["SK"]).removeprefix(keys.DEBT_PREFIX)
+            found[debt_id] = ExistingDebt(debt_id, str(item["created_import_id"]), str(item["created_at"]))
+        return found
+
+    def write_debts(self, tenant_id: str, debts: Sequence[Debt]) -> None:
+        pk = keys.tenant_pk(tenant_id)
+        self.table.batch_write(
+            {
+                "PK": pk,
+                "SK": keys.debt_sk(debt.debt_id),
+                "GSI1PK": keys.import_debts_gsi_pk(tenant_id, debt.import_id),
+                "GSI1SK": keys.debt_sk(debt.debt_id),
+                "debt_id": debt.debt_id,
+                "import_id": debt.import_id,
+                "created_import_id": debt.created_import_id,
+                "internal_id": debt.internal_id,
+                "fields": json.dumps(debt.fields, separators=(",", ":"), ensure_ascii=False),
+                "created_at": debt.created_at,
+                "updated_at": debt.updated_at,
+            }
+            for debt in debts
+        )
+
+    def get_debt(self, tenant_id: str, debt_id: str) -> Debt | None:
+        item = self.table.get(keys.tenant_pk(tenant_id), keys.debt_sk(debt_id))
+        return _debt(item) if item else None
+
+    def list_debts(
+        self, tenant_id: str, import_id: str | None, cursor: str | None, limit: int
+    ) -> tuple[list[Debt], str | None]:
+        if import_id is None:
+            pk, index, prefix = keys.tenant_pk(tenant_id), None, keys.DEBT_PREFIX
+        else:
+            pk, index, prefix = keys.import_debts_gsi_pk(tenant_id, import_id), "GSI1", keys.DEBT_PREFIX
+        start = _own_cursor(decode_cursor(cursor), pk, "GSI1PK" if index else "PK")
+        items, last = self.table.query(pk, prefix, limit=limit, start_key=start, index=index)
+        return [_debt(item) for item in items], encode_cursor(last)
+
+
+class DynamoTimelineStore:
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    def put_timeline(self, tenant_id: str, timeline: Timeline) -> None:
+        self.table.put(
+            {
+                "PK": keys.tenant_pk(tenant_id),
+                "SK": keys.timeline_sk(timeline.timeline_id),
+                "name": timeline.name,
+                "excluded_weekdays": sorted(timeline.excluded_weekdays),
+                "excluded_dates": sorted(d.isoformat() for d in timeline.excluded_dates),
+                "created_at": timeline.created_at,
+            },
+            condition="attribute_not_exists(PK)",
+        )
+
+    def get_timelines(self, tenant_id: str, timeline_ids: Sequence[str]) -> dict[str, Timeline]:
+        pk = keys.tenant_pk(tenant_id)
+        items = self.table.batch_get([(pk, keys.timeline_sk(i)) for i in timeline_ids])
+        timelines = (_timeline(item) for item in items)
+        return {t.timeline_id: t for t in timelines}
+
+    def list_timelines(self, tenant_id: str) -> list[Timeline]:
+        timelines: list[Timeline] = []
+        start: dict[str, Any] | None = None
+        while True:  # a tenant has a handful of timelines; read them all
+            items, start = self.table.query(keys.tenant_pk(tenant_id), keys.TIMELINE_PREFIX, start_key=start)
+            timelines.extend(_timeline(item) for item in items)
+            if start is None:
+                return timelines
+
+
+def _own_cursor(start: Mapping[str, Any] | None, pk: str, pk_name: str) -> dict[str, Any] | None:
+    """A cursor is the last key of a page; one naming another partition is refused, not queried."""
+    if start is None:
+        return None
+    if start.get(pk_name) != pk:
+        raise ValueError("invalid cursor")
+    return dict(start)
+
+
+def _debt(item: Mapping[str, Any]) -> Debt:
+    return Debt(
+        debt_id=str(item["debt_id"]),
+        import_id=str(item["import_id"]),
+        created_import_id=str(item["created_import_id"]),
+        fields=json.loads(item["fields"]),
+        created_at=str(item["created_at"]),
+        updated_at=str(item["updated_at"]),
+    )
+
+
+def _timeline(item: Mapping[str, Any]) -> Timeline:
+    return Timeline(
+        timeline_id=str(item["SK"]).removeprefix(keys.TIMELINE_PREFIX),
+        name=str(item["name"]),
+        excluded_weekdays=frozenset(int(d) for d in item.get("excluded_weekdays") or []),
+        excluded_dates=frozenset(date.fromisoformat(str(d)) for d in item.get("excluded_dates") or []),
+        created_at=str(item.get("created_at", "")),
+    )
