@@ -59,6 +59,12 @@ CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "api_get_call_run.json": lambda result, _: _expect(
         result["statusCode"] == 200 and json.loads(result["body"])["status"] == "running", result
     ),
+    "api_debts_batch.json": lambda result, _: _expect(
+        result["statusCode"] == 200
+        and json.loads(result["body"])["data"]["summary"] | {"credits_charged": None}
+        == {"total": 5, "created": 1, "failed": 2, "skipped": 2, "credits_charged": None},
+        result,
+    ),
     "calls_record_batch_failure.json": lambda result, _: _expect(result == {"recorded": True}, result),
     # The demo run's only batch was never dispatched: summarizing fails its 3 customers.
     "calls_summarize.json": lambda result, _: _expect(

@@ -22,6 +22,7 @@ from tests.integration.conftest import Invoke
 from tests.integration.test_ingestion_handlers import drain_worker
 
 CASE_A, CASE_B = DEMO_CASE_IDS
+ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
 
 
 def s3_event(bucket: str, key: str, etag: str, size: int = 10) -> dict[str, Any]:
@@ -499,3 +500,42 @@ def test_french_debts_csv_with_a_registered_processor(moto_resources: MotoResour
     assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw.split(b"\r\n", 1)[0]
     assert rows[1][:4] == ["Mme", "Hélène", "Dupré", "12,5"] and rows[1][-2] == "4"
     assert report["options"] == {"accept_expensive_destination": True, "batch_name": "Relances novembre"}
+
+
+def test_a_french_debts_csv_goes_through_the_real_debts_processor(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    """The issue #8 must-show for debts, through the FileImport and Worker functions as deployed."""
+    key = f"imports/{demo_data}/debts/relances novembre.csv"
+    metadata = {"batch-name": "Relances novembre"}
+    (result,) = drop(invoke, moto_resources, key, DEBTS_CSV.encode("cp1252"), metadata)
+    assert result["status"] == "queued", result
+    drain_worker(invoke, moto_resources)
+
+    report = report_of(moto_resources, key)
+    assert report["status"] == "completed_with_errors"
+    assert report["counts"] == {"lines": 5, "rows": 3, "succeeded": 2, "failed": 1, "skipped": 1}
+    (error,) = report["errors"]
+    assert error["line"] == 4 and "French overseas mobile numbers in national format" in error["error"]
+
+    listed = body_of(
+        invoke(
+            "ApiFunction",
+            api_event("GET", "/debts", principal=ADMIN, query={"import_id": result["job_id"]}),
+        )
+    )["results"]
+    by_ref = {d["internal_id"]: d for d in listed}
+    assert set(by_ref) == {"REF-1", "REF-3"}
+    assert by_ref["REF-1"]["amount"] == 1234.56 and by_ref["REF-1"]["phone"] == "+33612345678"
+    assert (
+        by_ref["REF-1"]["due_date"] == "2026-02-15" and by_ref["REF-1"]["batch_name"] == "Relances novembre"
+    )
+    assert by_ref["REF-1"]["metadata"] == {"Commentaire": "Client fidèle"}
+    assert by_ref["REF-3"]["amount"] == 1000
+
+    # Dropping the same file again updates the same debts (internal_id is the upsert key).
+    (again,) = drop(invoke, moto_resources, key, DEBTS_CSV.encode("cp1252"), metadata)
+    assert again["status"] == "queued", again
+    drain_worker(invoke, moto_resources)
+    relisted = body_of(invoke("ApiFunction", api_event("GET", "/debts", principal=ADMIN)))["results"]
+    assert sorted(d["internal_id"] for d in relisted) == ["REF-1", "REF-3"]

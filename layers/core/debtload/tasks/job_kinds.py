@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from debtload.adapters.dynamodb.cases import DynamoCaseStore
+from debtload.adapters.dynamodb.debts import DynamoDebtStore, DynamoTimelineStore
 from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.config import Config
 from debtload.domain import ingestion
+from debtload.domain.debts import job_rows
+from debtload.domain.debts.batch import BatchServices
 from debtload.domain.jobs.ports import RowProcessor
+from debtload.validation.email import check_deliverability
 
 
 def build_row_processors(config: Config, table: DynamoTable) -> dict[str, RowProcessor]:
-    return {ingestion.KIND: ingestion.NotesRowProcessor(DynamoCaseStore(table))}
+    debts = BatchServices(
+        debts=DynamoDebtStore(table),
+        timelines=DynamoTimelineStore(table),
+        credits=DynamoTenantRepository(table),
+        check_emails=check_deliverability,
+        prices=config.call_prices,
+    )
+    return {
+        ingestion.KIND: ingestion.NotesRowProcessor(DynamoCaseStore(table)),
+        job_rows.KIND: job_rows.DebtsRowProcessor(debts),
+    }

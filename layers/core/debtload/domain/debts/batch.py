@@ -163,13 +163,18 @@ def run_batch(
     import_id: str,
     now: datetime,
     dry_run: bool,
+    row_numbers: Sequence[int] | None = None,
+    charge_id: str | None = None,
 ) -> BatchOutcome:
+    """`row_numbers` are the rows' indexes when they are not 0..n-1 (a chunk of a file import), and
+    `charge_id` names the charge when one import is charged in several parts (one per chunk)."""
     outcome = BatchOutcome(
         import_id=import_id,
         batch_name=request.batch_name or default_batch_name(now),
         total=len(request.debts),
     )
-    candidates = _check_rows(request, services, outcome)
+    numbers = list(row_numbers) if row_numbers is not None else list(range(len(request.debts)))
+    candidates = _check_rows(request, numbers, services, outcome)
     if request.auto_civility:
         _infer_civilities(candidates, services.infer_civility)
     _resolve_timelines(candidates, services.timelines, tenant_id, now)
@@ -189,16 +194,19 @@ def run_batch(
 
     total_credits = outcome.civility_credits + outcome.email_credits
     if not dry_run:
-        charge(services.credits, tenant_id, total_credits, "debts batch", f"debts-batch:{import_id}")
+        entry = f"debts-batch:{charge_id or import_id}"
+        charge(services.credits, tenant_id, total_credits, "debts batch", entry)
         if outcome.debts:
             services.debts.write_debts(tenant_id, outcome.debts)
     return outcome
 
 
-def _check_rows(request: BatchRequest, services: BatchServices, outcome: BatchOutcome) -> list[_Candidate]:
+def _check_rows(
+    request: BatchRequest, numbers: Sequence[int], services: BatchServices, outcome: BatchOutcome
+) -> list[_Candidate]:
     candidates: list[_Candidate] = []
     first_by_internal_id: dict[str, int] = {}
-    for index, row in enumerate(request.debts):
+    for index, row in zip(numbers, request.debts, strict=True):
         if not isinstance(row, Mapping):
             if row is None or row in ("", []):
                 outcome.skipped.append({"index": index, "reason": "empty row"})
