@@ -533,9 +533,11 @@ def test_a_french_debts_csv_goes_through_the_real_debts_processor(
     assert by_ref["REF-1"]["metadata"] == {"Commentaire": "Client fidèle"}
     assert by_ref["REF-3"]["amount"] == 1000
 
-    # Dropping the same file again updates the same debts (internal_id is the upsert key).
-    (again,) = drop(invoke, moto_resources, key, DEBTS_CSV.encode("cp1252"), metadata)
+    # A corrected export of the same debts updates them (internal_id is the upsert key).
+    corrected = DEBTS_CSV.replace("1 234,56", "1 200,00").encode("cp1252")
+    (again,) = drop(invoke, moto_resources, key.replace(".csv", " v2.csv"), corrected, metadata)
     assert again["status"] == "queued", again
     drain_worker(invoke, moto_resources)
     relisted = body_of(invoke("ApiFunction", api_event("GET", "/debts", principal=ADMIN)))["results"]
     assert sorted(d["internal_id"] for d in relisted) == ["REF-1", "REF-3"]
+    assert {d["internal_id"]: d["amount"] for d in relisted}["REF-1"] == 1200
