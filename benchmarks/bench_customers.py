@@ -5,16 +5,13 @@ at once, so the figure is our code plus botocore, not moto's backend."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import resource
-import socket
-import threading
 import tracemalloc
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from benchmarks.common import Result, measure
+from benchmarks.dynamo_stub import loopback_dynamodb
 
 RECORDS = 10_000
 TENANT = "bench-tenant"
@@ -28,42 +25,6 @@ _CAMPAIGN_ITEM = {
     "default_country": {"S": "FR"},
     "created_at": {"S": "2026-01-01T00:00:00+00:00"},
 }
-
-
-class _DynamoStub(BaseHTTPRequestHandler):
-    """Speaks just enough of the DynamoDB JSON protocol: every write succeeds, the campaign exists."""
-
-    protocol_version = "HTTP/1.1"
-    batch_writes = 0
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in two writes: without this, Nagle and delayed ACKs add ~40 ms a call.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", 0))
-        request = json.loads(self.rfile.read(length) or b"{}")
-        operation = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
-        answer: dict[str, Any] = {}
-        if operation == "BatchWriteItem":
-            type(self).batch_writes += 1
-            answer = {"UnprocessedItems": {}}
-        elif operation == "UpdateItem":
-            answer = {"Attributes": {"hits": {"N": "1"}}}
-        elif operation == "GetItem" and request.get("Key", {}).get("SK", {}).get("S", "").startswith(
-            "CAMPAIGN#"
-        ):
-            answer = {"Item": _CAMPAIGN_ITEM}
-        body = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-amz-json-1.0")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
 
 
 def realistic_records(count: int, seed: int = 11) -> list[dict[str, Any]]:
@@ -94,30 +55,16 @@ def realistic_records(count: int, seed: int = 11) -> list[dict[str, Any]]:
 
 
 def run() -> list[Result]:
-    from debtload.adapters import aws
     from debtload.domain.tenants import Principal
     from debtload.scopes import ALL_SCOPES
     from devstack.functions import FunctionRunner
     from devstack.template import LocalStackTemplate
     from tests.helpers import api_event
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _DynamoStub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
-    saved = dict(os.environ)
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": endpoint,
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "POWERTOOLS_LOG_LEVEL": "WARNING",
-        }
-    )
-    aws.reset_clients()
-    try:
+    campaign = {f"CAMPAIGN#{CAMPAIGN}": _CAMPAIGN_ITEM}
+    with loopback_dynamodb(campaign) as dynamo:
         template = LocalStackTemplate()
-        runner = FunctionRunner(template, endpoint)
+        runner = FunctionRunner(template, dynamo.endpoint)
         handler = runner.handler("ApiFunction")
         principal = Principal(TENANT, "key_bench", frozenset(ALL_SCOPES))
         body = {"campaignId": CAMPAIGN, "records": realistic_records(RECORDS)}
@@ -130,9 +77,9 @@ def run() -> list[Result]:
             assert response["statusCode"] == 201, response["body"][:300]
             responses.append(response)
 
-        _DynamoStub.batch_writes = 0
+        dynamo.reset_calls()
         samples = measure(one_request, repeat=7)
-        writes_per_request = _DynamoStub.batch_writes // 8
+        writes_per_request = dynamo.calls()["BatchWriteItem"] // 8
         tracemalloc.start()
         one_request()
         _, traced_peak = tracemalloc.get_traced_memory()
@@ -154,8 +101,3 @@ def run() -> list[Result]:
                 },
             )
         ]
-    finally:
-        server.shutdown()
-        os.environ.clear()
-        os.environ.update(saved)
-        aws.reset_clients()

@@ -16,6 +16,7 @@ class Result:
     samples_ms: list[float]
     budget_ms: float | None = None
     rows: int | None = None
+    max_ratio: float | None = None  # a budget as a multiple of the floor, checked with budget_ms
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -28,7 +29,12 @@ class Result:
         if floor_ms_per_row and self.rows:
             data["floor_ms"] = floor_ms_per_row * self.rows
             data["ratio_to_floor"] = self.median_ms / data["floor_ms"]
-        data["within_budget"] = None if self.budget_ms is None else self.median_ms <= self.budget_ms
+        checks = []
+        if self.budget_ms is not None:
+            checks.append(self.median_ms <= self.budget_ms)
+        if self.max_ratio is not None and "ratio_to_floor" in data:
+            checks.append(data["ratio_to_floor"] <= self.max_ratio)
+        data["within_budget"] = all(checks) if checks else None
         return data
 
 

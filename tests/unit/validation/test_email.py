@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 import dns.exception
 import dns.resolver
 import pytest
+from email_validator import EmailNotValidError, validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from debtload.validation.email import (
     Deliverability,
@@ -167,3 +171,23 @@ def test_a_host_without_resolver_configuration_gives_unknown(monkeypatch: pytest
     monkeypatch.setattr(email_validator.deliverability, "caching_resolver", no_configuration)
     verdict = check_deliverability(["jean@orange.fr"])["jean@orange.fr"]
     assert (verdict.status, verdict.billable) == ("unknown", False)
+
+
+_ATOM = st.text(alphabet=string.ascii_letters + string.digits + "_%+-", min_size=1, max_size=12)
+_LABEL = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,8}[A-Za-z0-9])?", fullmatch=True)
+_TLD = st.sampled_from(["fr", "com", "ORG", "io", "test", "local", "xn--p1ai", "museum", "Paris"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    local=st.lists(_ATOM, min_size=1, max_size=3).map(".".join),
+    labels=st.lists(_LABEL, min_size=1, max_size=3),
+    tld=_TLD,
+)
+def test_the_everyday_fast_path_agrees_with_email_validator(local: str, labels: list[str], tld: str) -> None:
+    address = f"{local}@{'.'.join(labels)}.{tld}"
+    try:
+        expected: str | None = validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        expected = None
+    assert check_email_syntax(address).normalized == expected

@@ -21,6 +21,9 @@ _INSTRUCTION_PHRASES: Final = (
     "required field",
 )
 _INSTRUCTION_CELLS: Final = frozenset({"obligatoire", "obligatoires", "required", "facultatif", "optional"})
+# "( Obligatoires )" and the like: a longer cell cannot be just an instruction word.
+_LONGEST_INSTRUCTION_CELL: Final = 24
+_INSTRUCTION_ROOTS: Final = ("oblig", "requir", "facult", "option")
 
 
 def skip_reason(cells: Iterable[Any]) -> str | None:
@@ -30,21 +33,33 @@ def skip_reason(cells: Iterable[Any]) -> str | None:
     that is just "obligatoire" (or "(Obligatoire)", "required") marks one too. The word alone inside
     longer text does not: a note saying "paiement obligatoire" is data (decision 32).
     """
-    texts = [c.strip() if isinstance(c, str) else c for c in cells]
-    non_empty = [c for c in texts if not _is_blank(c)]
-    if not non_empty:
+    first: Any = None
+    texts: list[str] = []
+    for cell in cells:
+        value = cell
+        if isinstance(cell, str):
+            value = cell.strip()
+            if not value:
+                continue
+            texts.append(value)
+        elif _is_blank(cell):
+            continue
+        if first is None:
+            first = value
+    if first is None:
         return EMPTY_ROW
-    first = non_empty[0]
     if isinstance(first, str) and first.startswith("*"):
         return INSTRUCTION_ROW
-    for cell in non_empty:
-        if not isinstance(cell, str):
-            continue
-        lowered = cell.lower()
-        if any(phrase in lowered for phrase in _INSTRUCTION_PHRASES):
-            return INSTRUCTION_ROW
-        if header_key(cell) in _INSTRUCTION_CELLS:
-            return INSTRUCTION_ROW
+    # Every row of every batch comes through here: one lowered text and short cells only keep it cheap.
+    joined = "\n".join(texts).lower()
+    if any(phrase in joined for phrase in _INSTRUCTION_PHRASES):
+        return INSTRUCTION_ROW
+    if not any(root in joined for root in _INSTRUCTION_ROOTS):
+        return None
+    if any(
+        len(text) <= _LONGEST_INSTRUCTION_CELL and header_key(text) in _INSTRUCTION_CELLS for text in texts
+    ):
+        return INSTRUCTION_ROW
     return None
 
 

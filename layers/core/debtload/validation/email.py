@@ -8,6 +8,7 @@ handful of mail domains.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -56,12 +57,28 @@ class Deliverability:
     reason: str | None = None
 
 
+# The everyday address: ASCII dot-atoms and plain LDH domain labels ending in an alphabetic TLD.
+# email-validator returns such an address unchanged but for the domain's case (a property test
+# holds the two to the same answer), and costs ~20 µs to say so; a batch of 1,000 debts cannot
+# afford that on its 80 ms budget. Anything else (quoted or Unicode local parts, IDNs, "xn--"
+# labels, odd lengths) goes to the library, which alone decides it.
+_EVERYDAY: Final = re.compile(
+    r"[A-Za-z0-9_%+-]{1,64}(?:\.[A-Za-z0-9_%+-]+)*@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})"
+)
+# RFC 6761 / 7686 names email-validator refuses even without deliverability checks.
+_SPECIAL_USE_TLDS: Final = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
+_MAX_LOCAL_PART: Final = 64
+
+
 def check_email_syntax(raw: str) -> EmailSyntaxResult:
     """Syntax only, no DNS. A few cheap checks give precise messages for the common junk; anything
     that passes them is still judged by email-validator, which alone can accept an address."""
     if not isinstance(raw, str):
         return EmailSyntaxResult(None, "Email address must be a string")
     text = raw.strip()
+    everyday = _everyday(text)
+    if everyday is not None:
+        return EmailSyntaxResult(everyday)
     precheck = _precheck(text)
     if precheck is not None:
         return EmailSyntaxResult(None, precheck)
@@ -70,6 +87,18 @@ def check_email_syntax(raw: str) -> EmailSyntaxResult:
     except EmailNotValidError as exc:
         return EmailSyntaxResult(None, f"Invalid email address: {exc}")
     return EmailSyntaxResult(validated.normalized)
+
+
+def _everyday(text: str) -> str | None:
+    """The normalized address when `text` is an everyday address, else None (ask the library)."""
+    match = _EVERYDAY.fullmatch(text)
+    if match is None or len(text) > _MAX_LENGTH:
+        return None
+    domain = match.group(1).lower()
+    local = text[: match.start(1) - 1]
+    if len(local) > _MAX_LOCAL_PART or "--" in domain or domain.rsplit(".", 1)[1] in _SPECIAL_USE_TLDS:
+        return None
+    return f"{local}@{domain}"
 
 
 def dedup_key(raw: str) -> str:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from debtload.domain.credits import CreditsRepository, charge
 from debtload.domain.debts.fields import DebtCheck, DebtFields, check_debt, destination_json
-from debtload.domain.debts.model import Debt, ExistingDebt, json_amount, stored_value
+from debtload.domain.debts.model import Debt, ExistingDebt, json_amount
 from debtload.domain.debts.ports import DebtStore, EmailChecker
 from debtload.domain.debts.timelines import Timeline, TimelineStore, start_date
 from debtload.domain.errors import BadRequest
@@ -270,7 +270,7 @@ def _resolve_timelines(
             continue
         mode = values.setdefault("timeline_start_mode", "immediate")
         region = candidate.fields.phone_region or values.get("country")
-        values["timeline_start_date"] = start_date(mode, today, timeline, region)
+        values["timeline_start_date"] = start_date(mode, today, timeline, region).isoformat()
 
 
 def _check_deliverability(candidates: Sequence[_Candidate], check_emails: EmailChecker) -> int:
@@ -296,7 +296,8 @@ def _debt(
     before: ExistingDebt | None,
     timestamp: str,
 ) -> Debt:
-    fields = {name: stored_value(value) for name, value in candidate.fields.values.items()}
+    fields = dict(candidate.fields.values)
+    fields["amount"] = str(fields["amount"])  # exact; every other value is already JSON-ready
     if candidate.fields.destination is not None:
         fields["destination"] = destination_json(candidate.fields.destination)
     fields["batch_name"] = batch_name

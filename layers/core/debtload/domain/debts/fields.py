@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -50,7 +49,7 @@ Errors = dict[str, list[str]]
 
 @dataclass(frozen=True, slots=True)
 class DebtFields:
-    """A valid debt's normalised values. `phone` is E.164; `amount` a 2-place Decimal."""
+    """A valid debt's normalised values. `phone` is E.164; `amount` a 2-place Decimal; dates ISO."""
 
     values: dict[str, Any]
     phone_region: str | None
@@ -184,12 +183,10 @@ def _check_dates(row: Mapping[str, Any], values: dict[str, Any], errors: Errors)
         if not _blank(raw):
             parsed = parse_iso_date(raw)
             message = None if parsed else f"Invalid date {raw!r}: use the YYYY-MM-DD format"
-            _keep(values, errors, name, parsed, message)
+            _keep(values, errors, name, parsed.isoformat() if parsed else None, message)
     invoice, due = values.get("invoice_date"), values.get("due_date")
-    if isinstance(invoice, date) and isinstance(due, date) and due < invoice:
-        errors.setdefault("due_date", []).append(
-            f"Due date {due.isoformat()} is before the invoice date {invoice.isoformat()}"
-        )
+    if invoice and due and due < invoice:  # ISO dates order as strings
+        errors.setdefault("due_date", []).append(f"Due date {due} is before the invoice date {invoice}")
 
 
 # Field checks: each returns (stored value, None) or (None, message).
