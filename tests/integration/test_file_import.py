@@ -541,3 +541,55 @@ def test_a_french_debts_csv_goes_through_the_real_debts_processor(
     relisted = body_of(invoke("ApiFunction", api_event("GET", "/debts", principal=ADMIN)))["results"]
     assert sorted(d["internal_id"] for d in relisted) == ["REF-1", "REF-3"]
     assert {d["internal_id"]: d["amount"] for d in relisted}["REF-1"] == 1200
+
+
+CUSTOMERS_CSV = (
+    "N° de prêt;Prénom;Nom;Portable;Montant du prêt;Date d'échéance;Statut\r\n"
+    "* Champs obligatoires : N° de prêt, Prénom, Portable;;;;;;\r\n"
+    "LN-1;Jean;Dupont;06 12 34 56 78;1 250,50;05/04/2026;overdue\r\n"
+    "LN-2;Marie;Martin;0690123456;800;05/04/2026;current\r\n"
+    "LN-3;Paul;Durand;+33 6 98 76 54 32;-5;31/02/2026;current\r\n"
+    "LN-1;Jean;Dupont;06 12 34 56 79;1 300;05/05/2026;overdue\r\n"
+)
+
+
+def test_a_customers_csv_upserts_into_its_campaign_and_starts_calls(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+    from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+    from debtload.domain import customer_rows
+
+    created = invoke(
+        "ApiFunction",
+        api_event(
+            "POST", "/campaigns", principal=ADMIN, body={"name": "Relance", "service_type": "debt_collection"}
+        ),
+    )
+    campaign_id = body_of(created)["id"]
+    key = f"imports/{demo_data}/customers/{campaign_id}/clients.csv"
+    metadata = {"initiate-call": "true", "agent-id": "agent-7"}
+    (result,) = drop(invoke, moto_resources, key, CUSTOMERS_CSV.encode("cp1252"), metadata)
+    assert result["status"] == "queued", result
+    drain_worker(invoke, moto_resources)
+
+    report = report_of(moto_resources, key)
+    assert report["counts"] == {"lines": 6, "rows": 4, "succeeded": 1, "failed": 3, "skipped": 1}
+    errors = {e["line"]: e["error"] for e in report["errors"]}
+    assert set(errors) == {4, 5, 6}
+    assert "duplicates the record at index 0" in errors[6]  # as in one API request: the first wins
+    assert "phone_number: French overseas mobile" in errors[4]
+    assert "loan_amount" in errors[5] and "emi_due_date" in errors[5]
+
+    table = DynamoTable(moto_resources.table_name)
+    stored = DynamoCampaignStore(table).get_customer(demo_data, campaign_id, "LN-1")
+    assert stored is not None and stored["phone_number"] == "+33612345678"
+    run = DynamoCallRunStore(table).get_run(
+        demo_data, str(customer_rows.uuid.uuid5(customer_rows._NAMESPACE, f"{result['job_id']}/3"))
+    )
+    assert (
+        run is not None
+        and run["customers"] == 1
+        and run["call_config"] == {"agentId": "agent-7", "dispositionId": None}
+    )

@@ -43,6 +43,11 @@ def test_encodings_are_detected(data: bytes, encoding: str) -> None:
     assert rows == [(2, ["François", "Lefèvre"])]
 
 
+def test_a_degree_sign_does_not_make_french_cp1252_iso8859_14() -> None:
+    sample = "N° de prêt;Prénom;Nom\nLN-1;Hélène;Dupré\n".encode("cp1252")
+    assert reader.detect_encoding(sample, complete=True) == "cp1252"
+
+
 def test_a_cp1252_byte_after_a_utf8_looking_sample_is_read_as_cp1252() -> None:
     data = b"a;b\n" + b"x;y\n" * 20_000 + "Hélène;é\n".encode("cp1252")
     table, rows = read(data)

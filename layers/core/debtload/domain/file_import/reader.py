@@ -29,9 +29,13 @@ DELIMITERS = (";", ",", "\t")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML workbooks and legacy .xls
 _UTF8_FALLBACK = "debtload-cp1252-fallback"
+# Single-byte Latin codecs a detector may name for a short French sample: "N° de prêt" comes back as
+# iso8859_14 (° read as Ḟ), "Hélène" as cp1250. All of them lose to cp1252 when it decodes the bytes.
 _SINGLE_BYTE_LATIN = frozenset(
-    {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman", "cp850", "cp1257", "iso8859_9"}
-)
+    {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman", "cp850", "cp1257", "iso8859_9",
+     "iso8859_3", "iso8859_4", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_16", "cp1254", "cp858",
+     "cp437", "mac_latin2", "mac_iceland", "mac_turkish"}
+)  # fmt: skip
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # csv's default field limit (128 KiB) would reject a long note; 1 MiB still stops a runaway quote.

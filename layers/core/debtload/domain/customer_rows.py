@@ -1,0 +1,86 @@
+"""Campaign customers as a job kind: the rows of a file dropped under
+`imports/<tenant>/customers/<campaignId>/`, a chunk at a time, through the same validation and upsert
+as POST /customers/add/bulk; with `initiate-call`, each chunk's customers get their call run.
+
+A chunk is a few hundred rows, so its call run dispatches them in batches of the configured size
+(500) like the API's. The run id is derived from the job and the chunk's first row, and a run that
+already exists is not created again: a redelivered chunk neither rewrites a run under way (whose
+batches remember which calls were requested) nor starts a second one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Final, Protocol
+
+from debtload.domain import call_runs, customers
+from debtload.domain.campaigns import Campaign
+from debtload.domain.jobs.model import Job, JobRow, RowOutcome
+
+KIND: Final = "customers"
+_NAMESPACE: Final = uuid.UUID("0b9f3c1e-6a43-4c1f-9a0e-3d2b7c5e8f11")
+
+
+class CampaignCustomers(customers.CustomerStore, Protocol):
+    def get_campaign(self, tenant_id: str, campaign_id: str) -> Campaign | None: ...
+
+
+class CustomersRowProcessor:
+    def __init__(
+        self,
+        campaigns: CampaignCustomers,
+        runs: call_runs.CallRunStore,
+        starter: call_runs.CallRunStarter,
+        call_batch_size: int,
+    ) -> None:
+        self.campaigns = campaigns
+        self.runs = runs
+        self.starter = starter
+        self.call_batch_size = call_batch_size
+
+    def process(self, job: Job, rows: Sequence[JobRow]) -> list[RowOutcome]:
+        campaign_id = str(job.options.get("campaignId", ""))
+        campaign = self.campaigns.get_campaign(job.tenant_id, campaign_id)
+        if campaign is None:
+            reason = f"Campaign {campaign_id!r} no longer exists"
+            return [RowOutcome(r.row, False, r.data, error=reason) for r in rows]
+        valid, errors, _ = customers.validate_records([dict(r.data) for r in rows], campaign)
+        updated_at = datetime.now(UTC).isoformat()
+        if valid:
+            self.campaigns.write_customers(job.tenant_id, campaign.campaign_id, valid, updated_at)
+        if valid and job.options.get("initiateCall") is True:
+            self._start_calls(job, campaign, rows[0].row, valid, updated_at)
+        # validate_records numbers records by position in the chunk; outcomes use the file's rows.
+        outcomes = [RowOutcome(rows[c.index].row, True, rows[c.index].data, ref=c.customer_id) for c in valid]
+        by_position: dict[int, list[str]] = {}
+        for error in errors:
+            where = f"{error.field}: " if error.field else ""
+            by_position.setdefault(error.index, []).append(where + error.message)
+        outcomes += [
+            RowOutcome(rows[i].row, False, rows[i].data, error="; ".join(messages))
+            for i, messages in by_position.items()
+        ]
+        return sorted(outcomes, key=lambda o: o.row)
+
+    def _start_calls(
+        self, job: Job, campaign: Campaign, first_row: int, written: Sequence[customers.Customer], now: str
+    ) -> None:
+        call_run_id = str(uuid.uuid5(_NAMESPACE, f"{job.job_id}/{first_row}"))
+        if self.runs.get_run(job.tenant_id, call_run_id) is not None:
+            return
+        config: dict[str, Any] = dict(job.options.get("callConfig") or {})
+        run = {
+            "campaign_id": campaign.campaign_id,
+            "call_config": config,
+            "call_window": campaign.call_window.to_json() if campaign.call_window else None,
+            "accept_expensive_destination": campaign.accept_expensive_destination
+            or job.options.get("accept_expensive_destination") is True,
+            "created_at": now,
+            "job_id": job.job_id,
+        }
+        targets = [c.call_target() for c in written]
+        call_runs.start_call_run(
+            self.runs, self.starter, job.tenant_id, call_run_id, run, targets, self.call_batch_size
+        )
