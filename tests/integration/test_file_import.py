@@ -585,9 +585,8 @@ def test_a_customers_csv_upserts_into_its_campaign_and_starts_calls(
     table = DynamoTable(moto_resources.table_name)
     stored = DynamoCampaignStore(table).get_customer(demo_data, campaign_id, "LN-1")
     assert stored is not None and stored["phone_number"] == "+33612345678"
-    run = DynamoCallRunStore(table).get_run(
-        demo_data, str(customer_rows.uuid.uuid5(customer_rows._NAMESPACE, f"{result['job_id']}/3"))
-    )
+    run_id = str(customer_rows.uuid.uuid5(customer_rows._NAMESPACE, f"{result['job_id']}/3"))
+    run = DynamoCallRunStore(table).get_run(demo_data, run_id)
     assert (
         run is not None
         and run["customers"] == 1

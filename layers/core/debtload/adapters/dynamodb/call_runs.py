@@ -47,8 +47,24 @@ class DynamoCallRunStore:
         ]
         calls = self.table.batch_write(items)
         # The run is written last: a run that exists always has all of its batches.
-        self.table.put({"PK": pk, "SK": keys.call_run_sk(call_run_id), "status": "running", **run})
+        item = {"PK": pk, "SK": keys.call_run_sk(call_run_id), "status": "running", **run}
+        if run.get("job_id"):  # started by a file import: listed under its job
+            item["GSI1PK"] = keys.job_call_runs_gsi_pk(tenant_id, str(run["job_id"]))
+            item["GSI1SK"] = keys.call_run_sk(call_run_id)
+        self.table.put(item)
         return calls + 1
+
+    def runs_of_job(self, tenant_id: str, job_id: str) -> list[str]:
+        """Ids of the call runs a file import's job started, in id order."""
+        ids: list[str] = []
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self.table.query(
+                keys.job_call_runs_gsi_pk(tenant_id, job_id), index="GSI1", start_key=start
+            )
+            ids.extend(str(i["SK"]).removeprefix(keys.call_run_sk("")) for i in items)
+            if start is None:
+                return ids
 
     def get_run(self, tenant_id: str, call_run_id: str) -> dict[str, Any] | None:
         return self.table.get(keys.tenant_pk(tenant_id), keys.call_run_sk(call_run_id))

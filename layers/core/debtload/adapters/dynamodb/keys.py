@@ -111,3 +111,8 @@ def timeline_sk(timeline_id: str) -> str:
 
 
 TIMELINE_PREFIX = "TIMELINE#"
+
+
+def job_call_runs_gsi_pk(tenant_id: str, job_id: str) -> str:
+    """GSI1 partition of the call runs a file import started (customers files with initiate-call)."""
+    return f"{tenant_pk(tenant_id)}#JOB#{job_id}#CALLRUNS"

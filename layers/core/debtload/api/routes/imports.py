@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
 from debtload.adapters.dynamodb.imports import DynamoImportStore, public_record
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
@@ -16,6 +17,7 @@ from debtload.domain.errors import BadRequest, NotFound
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
     store = DynamoImportStore(deps.table)
+    runs = DynamoCallRunStore(deps.table)
 
     @router.get("/imports", tags=["imports"], summary="Files dropped in the imports bucket, newest first")
     def list_imports(
@@ -35,6 +37,9 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         record = store.get_import(principal.tenant_id, import_id)
         if record is None:
             raise NotFound("Import not found")
-        return public_record(record)
+        public = public_record(record)
+        if record.get("kind") == "customers" and record.get("job_id"):
+            public["call_runs"] = runs.runs_of_job(principal.tenant_id, str(record["job_id"]))
+        return public
 
     return router
