@@ -592,3 +592,28 @@ def test_a_customers_csv_upserts_into_its_campaign_and_starts_calls(
         and run["customers"] == 1
         and run["call_config"] == {"agentId": "agent-7", "dispositionId": None}
     )
+
+
+def test_a_debts_workbook_takes_numbers_and_dates_from_cell_types(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    key = f"imports/{demo_data}/debts/relances.xlsx"
+    workbook = xlsx_bytes(
+        [
+            ["Prénom", "Nom", "Montant", "Devise", "Portable", "Date d'échéance", "Référence"],
+            ["* obligatoire", "* obligatoire", "* obligatoire", None, None, None, None],
+            ["Hélène", "Dupré", 1234.56, "EUR", "0612345678", ("date", 46068), "X-1"],  # 2026-02-15
+            ["Jean", "Martin", -3, "EUR", "0612345679", ("date", 46068), "X-2"],
+        ]
+    )
+    (result,) = drop(invoke, moto_resources, key, workbook)
+    assert result["status"] == "queued", result
+    drain_worker(invoke, moto_resources)
+    report = report_of(moto_resources, key)
+    assert report["counts"] == {"lines": 4, "rows": 2, "succeeded": 1, "failed": 1, "skipped": 1}
+    assert (
+        report["errors"][0]["line"] == 4
+        and "amount: Amount must be greater than 0" in report["errors"][0]["error"]
+    )
+    (debt,) = body_of(invoke("ApiFunction", api_event("GET", "/debts", principal=ADMIN)))["results"]
+    assert (debt["amount"], debt["due_date"], debt["phone"]) == (1234.56, "2026-02-15", "+33612345678")
