@@ -1,8 +1,8 @@
 """A 100,000-row CSV dropped into S3 in the local stack, until its report exists (DESIGN §6: within
 2x a hand-rolled importer into the same local DynamoDB, measured in the same run; memory flat).
 
-The hand-rolled importer is what most teams write instead: csv.DictReader + boto3 Table.batch_writer,
-no validation. Memory is measured with tracemalloc on the file-reading path (S3 stream -> rows ->
+The file is a French debts export (issue 8's must-show kind); the hand-rolled importer is what most
+teams write instead: csv.DictReader + boto3 Table.batch_writer, no validation. Memory is measured with tracemalloc on the file-reading path (S3 stream -> rows ->
 chunks) at two file sizes: flat means the peak does not grow with the file.
 """
 
@@ -21,24 +21,26 @@ from benchmarks.common import Result
 
 # DEBTLOAD_BENCH_IMPORT_ROWS shrinks the file for a quick look; the budget is stated for 100,000.
 ROWS = int(os.environ.get("DEBTLOAD_BENCH_IMPORT_ROWS", "100000"))
-CASES = 50
+HEADER = ["Civilité", "Prénom", "Nom", "Montant", "Devise", "Portable", "Date d'échéance", "Référence"]
+_PEOPLE = [("M.", "François", "Lefèvre"), ("Mme", "Hélène", "Dupré"), ("M.", "Jean", "Martin")]
 
 
-def _csv(case_ids: list[str], rows: int) -> bytes:
+def _csv(rows: int) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Dossier", "Commentaire", "Date", "Référence"])
+    writer.writerow(HEADER)
     for i in range(rows):
-        writer.writerow(
-            [case_ids[i % len(case_ids)], f"Relance {i} : message laissé", "01/02/2026", f"CRM-{i}"]
-        )
+        civility, first, last = _PEOPLE[i % len(_PEOPLE)]
+        phone = f"06 {40 + i % 50} {i // 10_000 % 100:02d} {i // 100 % 100:02d} {i % 100:02d}"
+        amount = f"{1 + i % 5000} {i % 1000:03d},{i % 100:02d}"
+        writer.writerow([civility, first, last, amount, "EUR", phone, "15/02/2026", f"F-{i:07d}"])
     return buffer.getvalue().encode("cp1252")
 
 
 def _reading_peak(s3: Any, bucket: str, key: str) -> tuple[int, int]:
     """Peak bytes allocated while streaming the object into job-sized chunks, and the row count."""
     from debtload.domain.file_import import reader
-    from debtload.domain.file_import.kinds import NOTES
+    from debtload.domain.file_import.kinds import DEBTS
     from debtload.domain.file_import.records import map_columns
     from debtload.domain.jobs.chunking import chunk_rows
     from debtload.tasks.file_import import FileImportTask, ReadStats
@@ -46,7 +48,7 @@ def _reading_peak(s3: Any, bucket: str, key: str) -> tuple[int, int]:
     tracemalloc.start()
     body = s3.get_object(Bucket=bucket, Key=key)["Body"]
     table = reader.open_csv(body)
-    columns = map_columns(NOTES, table.header)
+    columns = map_columns(DEBTS, table.header)
     rows = FileImportTask._job_rows(None, table, columns, ReadStats())  # type: ignore[arg-type]
     count = sum(len(chunk) for chunk, _ in chunk_rows(rows))
     _, peak = tracemalloc.get_traced_memory()
@@ -62,29 +64,20 @@ def run() -> list[Result]:
 
     stack = LocalStack(api_port=0, aws_port=0).start()
     try:
-        from debtload.adapters.dynamodb.cases import DynamoCaseStore
         from debtload.adapters.dynamodb.table import DynamoTable
         from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
-        from debtload.domain.cases import Case
 
-        table = DynamoTable(stack.resource_name("Table"))
-        seed_demo_tenant(DynamoTenantRepository(table))
-        case_ids = [f"00000000-0000-4000-8000-{i:012d}" for i in range(CASES)]
-        store = DynamoCaseStore(table)
-        for case_id in case_ids:
-            store.create_case(
-                DEMO_TENANT_ID, Case(case_id, "D", "R", "10.00", "EUR", "open", "2026-01-01T00:00:00+00:00")
-            )
+        seed_demo_tenant(DynamoTenantRepository(DynamoTable(stack.resource_name("Table"))))
         session = boto3.session.Session(
             aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1"
         )
         s3 = session.client("s3", endpoint_url=stack.aws_endpoint)
         bucket = stack.resource_name("ImportsBucket")
-        content = _csv(case_ids, ROWS)
+        content = _csv(ROWS)
 
         # The pipeline: drop, then wait for the report.
-        key = f"imports/{DEMO_TENANT_ID}/notes/bench.csv"
-        report_key = f"reports/{DEMO_TENANT_ID}/notes/bench.csv.report.json"
+        key = f"imports/{DEMO_TENANT_ID}/debts/bench.csv"
+        report_key = f"reports/{DEMO_TENANT_ID}/debts/bench.csv.report.json"
         started = time.perf_counter()
         s3.put_object(Bucket=bucket, Key=key, Body=content)
         report: dict[str, Any] = {}
@@ -109,24 +102,21 @@ def run() -> list[Result]:
                     Item={
                         "PK": f"TENANT#{DEMO_TENANT_ID}",
                         "SK": f"HANDROLLED#{number}",
-                        "case_id": row["Dossier"],
-                        "description": row["Commentaire"],
-                        "event_date": row["Date"],
-                        "external_ref": row["Référence"],
+                        **{name: row[name] for name in HEADER},
                     }
                 )
         handrolled_ms = (time.perf_counter() - started) * 1000
 
         # Memory of the reading path, at a tenth of the file and at the whole file.
-        small_key = f"imports/{DEMO_TENANT_ID}/notes-bench-small.csv"
-        s3.put_object(Bucket=bucket, Key="bench/" + small_key, Body=_csv(case_ids, ROWS // 10))
+        small_key = f"imports/{DEMO_TENANT_ID}/debts-bench-small.csv"
+        s3.put_object(Bucket=bucket, Key="bench/" + small_key, Body=_csv(ROWS // 10))
         s3.put_object(Bucket=bucket, Key="bench/" + key, Body=content)
         small_peak, small_rows = _reading_peak(s3, bucket, "bench/" + small_key)
         large_peak, large_rows = _reading_peak(s3, bucket, "bench/" + key)
 
         return [
             Result(
-                f"S3 drop, {ROWS:,}-row CSV -> report (local stack)",
+                f"S3 drop, {ROWS:,}-row debts CSV -> report (local stack)",
                 [pipeline_ms],
                 budget_ms=2 * handrolled_ms,
                 extra={
