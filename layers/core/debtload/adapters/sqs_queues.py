@@ -11,6 +11,10 @@ from debtload.adapters import aws
 from debtload.domain.jobs.model import ChunkMessage, OutboxEvent
 
 SEND_RETRIES = 5
+MAX_BATCH_ENTRIES = 10
+# SendMessageBatch also caps the sum of its bodies (256 KiB on older limits, 1 MiB today); chunks are
+# up to ~240 KB each, so a batch is packed by size too, under the older and stricter figure.
+MAX_BATCH_BYTES = 256 * 1024
 
 
 class SqsSendFailed(RuntimeError):
@@ -42,13 +46,28 @@ class SqsChunkQueue:
         return self._client if self._client is not None else aws.client("sqs")
 
     def send_chunks(self, messages: Sequence[ChunkMessage]) -> None:
-        for start in range(0, len(messages), 10):
-            batch = messages[start : start + 10]
-            _send_batch(
-                self.client,
-                self.queue_url,
-                [(str(m.chunk), json.dumps(m.to_body(), separators=(",", ":"), default=str)) for m in batch],
-            )
+        bodies = [
+            (str(m.chunk), json.dumps(m.to_body(), separators=(",", ":"), default=str)) for m in messages
+        ]
+        for batch in _packed(bodies):
+            _send_batch(self.client, self.queue_url, batch)
+
+
+def _packed(bodies: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Consecutive groups of at most MAX_BATCH_ENTRIES bodies and MAX_BATCH_BYTES in all."""
+    batches: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    size = 0
+    for entry in bodies:
+        length = len(entry[1].encode())
+        if current and (len(current) == MAX_BATCH_ENTRIES or size + length > MAX_BATCH_BYTES):
+            batches.append(current)
+            current, size = [], 0
+        current.append(entry)
+        size += length
+    if current:
+        batches.append(current)
+    return batches
 
 
 class SqsEventPublisher:
