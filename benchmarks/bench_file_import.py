@@ -32,7 +32,7 @@ def _csv(rows: int) -> bytes:
     for i in range(rows):
         civility, first, last = _PEOPLE[i % len(_PEOPLE)]
         phone = f"06 {40 + i % 50} {i // 10_000 % 100:02d} {i // 100 % 100:02d} {i % 100:02d}"
-        amount = f"{1 + i % 5000} {i % 1000:03d},{i % 100:02d}"
+        amount = f"{1 + i % 999} {i % 1000:03d},{i % 100:02d}"
         writer.writerow([civility, first, last, amount, "EUR", phone, "15/02/2026", f"F-{i:07d}"])
     return buffer.getvalue().encode("cp1252")
 

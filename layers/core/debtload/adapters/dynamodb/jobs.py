@@ -125,7 +125,7 @@ class DynamoJobStore:
         return job_from_item(tenant_id, item)
 
     def is_chunk_counted(self, tenant_id: str, job_id: str, chunk: int) -> bool:
-        return self.table.get(keys.tenant_pk(tenant_id), keys.job_chunk_sk(job_id, chunk)) is not None
+        return self.table.get(keys.job_pk(tenant_id, job_id), keys.job_chunk_sk(job_id, chunk)) is not None
 
     def save_row_outcomes(self, tenant_id: str, job_id: str, outcomes: Sequence[RowOutcome]) -> None:
         """One item per chunk of outcomes (split only near DynamoDB's item limit), keyed by its first
@@ -134,7 +134,7 @@ class DynamoJobStore:
         if not outcomes:
             return
         ordered = sorted(outcomes, key=lambda o: o.row)
-        pk = keys.tenant_pk(tenant_id)
+        pk = keys.job_pk(tenant_id, job_id)
         expires = _expires_at()
         items = []
         for part, packed in enumerate(_pack(ordered)):
@@ -159,7 +159,7 @@ class DynamoJobStore:
                     {
                         "Put": {
                             "Item": {
-                                "PK": pk,
+                                "PK": keys.job_pk(tenant_id, job_id),
                                 "SK": keys.job_chunk_sk(job_id, chunk),
                                 "succeeded": succeeded,
                                 "failed": failed,
@@ -233,7 +233,7 @@ class DynamoJobStore:
     ) -> tuple[list[dict[str, Any]], str | None]:
         """Rows in row order, optionally of one status. The cursor names an outcome item and a
         position inside it."""
-        pk = keys.tenant_pk(tenant_id)
+        pk = keys.job_pk(tenant_id, job_id)
         position = decode_cursor(cursor)
         pending: list[dict[str, Any]] = []
         start: dict[str, Any] | None = None

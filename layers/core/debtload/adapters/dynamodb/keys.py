@@ -40,6 +40,12 @@ def job_sk(job_id: str) -> str:
     return f"JOB#{job_id}"
 
 
+def job_pk(tenant_id: str, job_id: str) -> str:
+    """A job's chunk markers and row outcomes live in the job's own partition: a 100,000-row import
+    writes hundreds of them, and reading them back must not walk the tenant's whole partition."""
+    return f"{tenant_pk(tenant_id)}#JOB#{job_id}"
+
+
 def job_chunk_sk(job_id: str, chunk: int) -> str:
     return f"JOB#{job_id}#CHUNK#{chunk:06d}"
 
