@@ -5,6 +5,7 @@
 - S3 notifications are asynchronous on AWS, but moto sends them inside the PutObject request and
   swallows every error; here they run on a worker thread and failures are logged.
 - TransactWriteItems rolls back item by item instead of copying whole tables (moto_transactions).
+- A main-table Query reads its partition, not the whole table (moto_query).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from moto.awslambda.models import LambdaFunction
 from moto.s3 import notifications as s3_notifications
 
 from devstack.functions import FunctionRunner
+from devstack.moto_query import PartitionQuery
 from devstack.moto_transactions import ItemLevelRollback
 
 log = logging.getLogger("devstack.lambda")
@@ -32,6 +34,7 @@ class MotoHooks:
         self._original_invoke: Callable[..., Any] | None = None
         self._original_s3: Callable[..., Any] | None = None
         self._transactions = ItemLevelRollback()
+        self._queries = PartitionQuery()
 
     def install(self) -> None:
         runner = self.runner
@@ -65,6 +68,7 @@ class MotoHooks:
         LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[assignment,method-assign]
         s3_notifications._invoke_awslambda = notify_in_background
         self._transactions.install()
+        self._queries.install()
 
     def _deliver_s3_event(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
         logical_id = self.runner.logical_id_of(fn_arn)
@@ -79,6 +83,7 @@ class MotoHooks:
 
     def uninstall(self) -> None:
         self._transactions.uninstall()
+        self._queries.uninstall()
         self._s3_pool.shutdown(wait=True, cancel_futures=False)
         if self._original_invoke is not None:
             LambdaFunction._invoke_lambda = self._original_invoke  # type: ignore[method-assign]
