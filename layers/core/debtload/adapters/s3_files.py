@@ -47,6 +47,19 @@ class S3FileStore:
         # upload_fileobj switches to a multipart upload for large bodies, reading the file in parts.
         self.client.upload_fileobj(body, bucket, key, ExtraArgs={"ContentType": content_type})
 
+    def put_bytes(self, bucket: str, key: str, body: bytes, content_type: str) -> None:
+        self.client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+
+    def delete(self, bucket: str, key: str) -> None:
+        self.client.delete_object(Bucket=bucket, Key=key)
+
+    def download_url(self, bucket: str, key: str, expires_seconds: int) -> str:
+        """A presigned GET: the bank-file download needs no AWS credentials, only the link."""
+        url: str = self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_seconds
+        )
+        return url
+
     def move(self, bucket: str, source_key: str, target_key: str) -> None:
         try:
             self.client.copy_object(

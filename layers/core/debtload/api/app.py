@@ -19,7 +19,17 @@ from debtload.api.responses import error_response, proxy_error
 from debtload.api.route_scopes import check_route_scope
 from debtload.api.routes import call_runs as call_run_routes
 from debtload.api.routes import campaigns as campaign_routes
-from debtload.api.routes import cases, credits, ingestion, jobs, settings, system, webhooks
+from debtload.api.routes import (
+    cases,
+    collection_exports,
+    credits,
+    ingestion,
+    jobs,
+    settings,
+    system,
+    webhooks,
+)
+from debtload.api.routes import collections as collection_routes
 from debtload.api.routes import customers as customer_routes
 from debtload.api.routes import debts as debt_routes
 from debtload.api.routes import imports as import_routes
@@ -66,6 +76,8 @@ def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResol
     app.include_router(call_run_routes.make_router(deps))
     app.include_router(import_routes.make_router(deps))
     app.include_router(debt_routes.make_router(deps))
+    app.include_router(collection_exports.make_router(deps))
+    app.include_router(collection_routes.make_router(deps))
     app.enable_swagger(path="/docs", title=TITLE, version=VERSION, security_schemes=SECURITY_SCHEMES)
 
     @app.exception_handler(DomainError)

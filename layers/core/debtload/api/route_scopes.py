@@ -43,6 +43,14 @@ ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("PATCH", "/debts/{id}"): "debts:write",
     ("POST", "/timelines"): "debts:write",
     ("GET", "/timelines"): "debts:read",
+    ("POST", "/collections/bulks"): "collections:write",
+    ("GET", "/collections/bulks/{id}"): "collections:read",
+    ("GET", "/collections/bulks/{id}/collections"): "collections:read",
+    ("POST", "/collections"): "collections:write",
+    ("GET", "/collections/{id}"): "collections:read",
+    ("POST", "/collections/{id}/cancel"): "collections:write",
+    ("POST", "/collections/exports"): "collections:write",
+    ("GET", "/collections/exports/{id}"): "collections:read",
 }
 
 

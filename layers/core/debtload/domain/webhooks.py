@@ -29,6 +29,14 @@ EVENT_TYPES = (
     "import.completed",
     "call_run.completed",
 )
+# Event names of the seeds that mean one of ours: a subscription under either receives the event.
+ALIASES = {"collections.bulk.completed": ("bulk_collections_completed",)}
+
+
+def _names_of(event_type: str) -> tuple[str, ...]:
+    return (event_type, *ALIASES.get(event_type, ()))
+
+
 # Delay after attempt n (1-based) before attempt n+1: 8 attempts spread over about 1.5 hours.
 BACKOFF_SECONDS = (30, 60, 150, 300, 600, 1500, 2700)
 SIGNATURE_HEADER = "Debtload-Signature"
@@ -202,7 +210,7 @@ def deliver(
     if event.get("delivery_status") in ("delivered", "skipped", "disabled"):
         return str(event["delivery_status"])  # a duplicate queue message: already settled
     endpoint = store.get_endpoint(tenant_id)
-    subscribed = endpoint is not None and event["type"] in endpoint.events
+    subscribed = endpoint is not None and bool(set(_names_of(event["type"])) & set(endpoint.events))
     if endpoint is None or not subscribed:
         store.record_attempt(tenant_id, event_id, "skipped", "no endpoint subscribed to this event type")
         return "skipped"

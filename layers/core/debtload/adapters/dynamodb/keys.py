@@ -122,3 +122,40 @@ TIMELINE_PREFIX = "TIMELINE#"
 def job_call_runs_gsi_pk(tenant_id: str, job_id: str) -> str:
     """GSI1 partition of the call runs a file import started (customers files with initiate-call)."""
     return f"{tenant_pk(tenant_id)}#JOB#{job_id}#CALLRUNS"
+
+
+# SEPA collections (seed 001). A bulk is a job; GSI1 lists a bulk's collections in row order. The
+# claim items make "one debtor IBAN per mandate" and "unique end_to_end_id" conditional writes, and
+# the export queue holds the confirmed collections by collection date until a bank file takes them.
+def collection_sk(collection_id: str) -> str:
+    return f"COLLECTION#{collection_id}"
+
+
+COLLECTION_PREFIX = "COLLECTION#"
+
+
+def bulk_collections_gsi_pk(tenant_id: str, bulk_id: str) -> str:
+    return f"{tenant_pk(tenant_id)}#BULK#{bulk_id}"
+
+
+def bulk_collection_gsi_sk(row: int) -> str:
+    return f"{COLLECTION_PREFIX}{row:06d}"
+
+
+def mandate_sk(reference: str) -> str:
+    return f"MANDATE#{reference}"
+
+
+def end_to_end_sk(e2e: str) -> str:
+    return f"E2E#{e2e}"
+
+
+EXPORT_QUEUE_PREFIX = "EXPORTQ#"
+
+
+def export_queue_sk(collection_date: str, collection_id: str) -> str:
+    return f"{EXPORT_QUEUE_PREFIX}{collection_date}#{collection_id}"
+
+
+def export_sk(export_id: str) -> str:
+    return f"EXPORT#{export_id}"

@@ -6,9 +6,15 @@ import uuid
 
 from debtload.domain.jobs.model import Job, JobStatus, OutboxEvent
 
+# Seed 001 announces a finished bulk of collections as its own event; webhooks subscribed under the
+# seed's name (bulk_collections_completed) receive it too.
+BULK_COLLECTIONS_COMPLETED = "collections.bulk.completed"
+
 
 def terminal_event(job: Job, status: JobStatus, outcome: str) -> OutboxEvent:
     event_type = "job.failed" if status is JobStatus.FAILED else "job.completed"
+    if job.kind == "collections":
+        event_type = BULK_COLLECTIONS_COMPLETED
     # One event per job and type: a deterministic id makes every re-publication the same event.
     event_id = "evt_" + uuid.uuid5(uuid.NAMESPACE_URL, f"{job.tenant_id}/{job.job_id}/{event_type}").hex
     return OutboxEvent(
@@ -25,6 +31,17 @@ def terminal_event(job: Job, status: JobStatus, outcome: str) -> OutboxEvent:
             "rows_succeeded": job.rows_succeeded,
             "rows_failed": job.rows_failed,
             "outcome": outcome,
+            **(
+                {
+                    "id": job.job_id,
+                    "collections_total": job.rows_total,
+                    "collections_confirmed": job.rows_succeeded,
+                    "collections_failed": job.rows_failed,
+                    "status": "completed",
+                }
+                if event_type == BULK_COLLECTIONS_COMPLETED
+                else {}
+            ),
             **({"import_id": job.options["import_id"]} if "import_id" in job.options else {}),
         },
         created_at=job.updated_at,

@@ -1,0 +1,65 @@
+"""POST /collections/exports and GET /collections/exports/{id}: pain.008 bank files (beyond seed 001)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from debtload.adapters.dynamodb.collections import DynamoCollectionStore
+from debtload.adapters.s3_files import S3FileStore
+from debtload.api.creating import create
+from debtload.api.dependencies import ApiDependencies
+from debtload.api.principal import require_scope
+from debtload.domain.collections import bulks, exports
+from debtload.domain.errors import BadRequest
+from debtload.domain.tenants import Principal
+from debtload.validation.dates import parse_iso_date
+
+
+def make_router(deps: ApiDependencies) -> APIGatewayRouter:
+    router = APIGatewayRouter()
+    store = DynamoCollectionStore(deps.table)
+    files = S3FileStore()
+    bucket = deps.config.imports_bucket
+    table = deps.config.table_name
+
+    @router.post(
+        "/collections/exports",
+        tags=["collections"],
+        summary="pain.008 files for the collections due by a date",
+    )
+    def create_export() -> Response[Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+            now = datetime.now(UTC)
+            raw = (body or {}).get("date") if isinstance(body, dict | type(None)) else None
+            until = parse_iso_date(raw) if raw is not None else bulks.today_cet(now)
+            if until is None or (body is not None and not isinstance(body, dict)):
+                raise BadRequest("date must be a date in YYYY-MM-DD format", {"date": "YYYY-MM-DD"})
+            if dry_run:
+                due = store.due_for_export(principal.tenant_id, until.isoformat())
+                return {
+                    "status": 200,
+                    "body": {"id": None, "date": until.isoformat(), "collections": len(due)},
+                }
+            settings = deps.tenants.get_settings(principal.tenant_id)
+            export = exports.create_export(
+                store, files, bucket, principal.tenant_id, settings, until, now.isoformat()
+            )
+            return {"status": 201, "body": export}
+
+        return create(router, table, "collections:write", operation)
+
+    @router.get(
+        "/collections/exports/<export_id>",
+        tags=["collections"],
+        summary="An export's files and download links",
+    )
+    def get_export(export_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "collections:read")
+        return exports.get_export(store, files, bucket, principal.tenant_id, export_id)
+
+    return router

@@ -1,0 +1,169 @@
+"""SEPA collections (seed 001): bulks on the job engine, single collections, cancellation, and the
+pain.008 bank-file exports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from debtload.adapters.dynamodb.collections import DynamoCollectionStore
+from debtload.api.creating import create, idempotency_key
+from debtload.api.dependencies import ApiDependencies
+from debtload.api.principal import require_scope
+from debtload.domain.collections import bulks
+from debtload.domain.collections.model import CONFIRMED, STATUSES
+from debtload.domain.collections.processing import Incoming, process
+from debtload.domain.errors import BadRequest, NotFound, Unprocessable
+from debtload.domain.jobs.model import JobRow
+from debtload.domain.tenants import Principal
+
+_NAMESPACE = uuid.UUID("9e4c7d2b-1a3f-4e5d-8b6c-7f0a1b2c3d4e")
+
+
+class CollectionFailed(Unprocessable):
+    """A collection that breaks a rule: the error's code is the collection's failure_code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, {"failure_code": code})
+        self.code = code
+
+
+def make_router(deps: ApiDependencies) -> APIGatewayRouter:
+    router = APIGatewayRouter()
+    store = DynamoCollectionStore(deps.table)
+    table = deps.config.table_name
+
+    def new_id(principal: Principal, route: str, dry_run: bool) -> str:
+        key = None if dry_run else idempotency_key(router)
+        if key is None:
+            return str(uuid.uuid4())
+        return str(uuid.uuid5(_NAMESPACE, f"{principal.tenant_id}/{route}/{key}"))
+
+    @router.post("/collections/bulks", tags=["collections"], summary="Queue up to 5,000 SEPA collections")
+    def create_bulk() -> Response[Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+            collections = bulks.validate_envelope(body)
+            if dry_run:
+                now = datetime.now(UTC)
+                checked = process(
+                    store,
+                    principal.tenant_id,
+                    [Incoming(f"dry-run-{i}", c) for i, c in enumerate(collections)],
+                    today=bulks.today_cet(now),
+                    creditor_id=deps.tenants.get_settings(principal.tenant_id).get("sepa_creditor_id"),
+                    now=now.isoformat(),
+                    dry_run=True,
+                )
+                confirmed = sum(c.status == CONFIRMED for c in checked)
+                report = {
+                    "id": None,
+                    "collections_total": len(checked),
+                    "collections_confirmed": confirmed,
+                    "collections_canceled": 0,
+                    "collections_failed": len(checked) - confirmed,
+                    "status": "dry_run",
+                    "results": [
+                        {
+                            "index": i,
+                            "status": c.status,
+                            "failure_code": c.failure_code,
+                            "failure_message": c.failure_message,
+                        }
+                        for i, c in enumerate(checked)
+                    ],
+                }
+                return {"status": 200, "body": report}
+            job = deps.submitter.submit(
+                principal.tenant_id,
+                bulks.KIND,
+                [JobRow(i, c) for i, c in enumerate(collections)],
+                source="api",
+                job_id=new_id(principal, "bulks", dry_run),
+            )
+            return {"status": 200, "body": bulks.bulk_view(job, 0)}
+
+        return create(router, table, "collections:write", operation)
+
+    def bulk_job(principal: Principal, bulk_id: str) -> Any:
+        job = deps.jobs.get_job(principal.tenant_id, bulk_id)
+        if job is None or job.kind != bulks.KIND:
+            raise NotFound("Bulk not found")
+        return job
+
+    @router.get("/collections/bulks/<bulk_id>", tags=["collections"], summary="A bulk's live counts")
+    def get_bulk(bulk_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "collections:read")
+        job = bulk_job(principal, bulk_id)
+        return bulks.bulk_view(job, store.bulk_canceled(principal.tenant_id, bulk_id))
+
+    @router.get(
+        "/collections/bulks/<bulk_id>/collections", tags=["collections"], summary="A bulk's collections"
+    )
+    def list_bulk(
+        bulk_id: Annotated[str, Path(max_length=64)],
+        status: Annotated[str | None, Query(max_length=16)] = None,
+        page_token: Annotated[str | None, Query(max_length=2048)] = None,
+        size: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "collections:read")
+        bulk_job(principal, bulk_id)
+        if status is not None and status not in STATUSES:
+            raise BadRequest("Unknown status", {"status": f"one of {', '.join(STATUSES)}"})
+        try:
+            page, next_token, prev_token = store.list_bulk(
+                principal.tenant_id, bulk_id, status, page_token, size
+            )
+        except ValueError as error:
+            raise BadRequest("Invalid page_token", {"page_token": str(error)}) from error
+        return {
+            "results": [c.to_json() for c in page],
+            "next_page_token": next_token,
+            "prev_page_token": prev_token,
+        }
+
+    @router.post("/collections", tags=["collections"], summary="Create one SEPA collection, synchronously")
+    def create_collection() -> Response[Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+            if not isinstance(body, dict):
+                raise BadRequest(
+                    "The request body must be a JSON object (one collection)", {"body": "must be an object"}
+                )
+            now = datetime.now(UTC)
+            (collection,) = process(
+                store,
+                principal.tenant_id,
+                [Incoming(new_id(principal, "collections", dry_run), body)],
+                today=bulks.today_cet(now),
+                creditor_id=deps.tenants.get_settings(principal.tenant_id).get("sepa_creditor_id"),
+                now=now.isoformat(),
+                dry_run=dry_run,
+            )
+            if collection.status != CONFIRMED:
+                raise CollectionFailed(str(collection.failure_code), str(collection.failure_message))
+            return {"status": 201, "body": collection.to_json()}
+
+        return create(router, table, "collections:write", operation)
+
+    @router.get("/collections/<collection_id>", tags=["collections"], summary="Read one collection")
+    def get_collection(collection_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "collections:read")
+        collection = store.get(principal.tenant_id, collection_id)
+        if collection is None:
+            raise NotFound("Collection not found")
+        return collection.to_json()
+
+    @router.post(
+        "/collections/<collection_id>/cancel",
+        tags=["collections"],
+        summary="Cancel a collection not yet exported",
+    )
+    def cancel(collection_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "collections:write")
+        return store.cancel(principal.tenant_id, collection_id, datetime.now(UTC).isoformat()).to_json()
+
+    return router

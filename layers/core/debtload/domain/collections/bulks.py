@@ -1,0 +1,94 @@
+"""Bulks of collections (seed 001): the envelope of POST /collections/bulks, the bulk's aggregated
+state, and the job engine's row processor that runs each collection."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Final, Protocol
+from zoneinfo import ZoneInfo
+
+from debtload.domain.collections.model import CONFIRMED
+from debtload.domain.collections.ports import CollectionStore
+from debtload.domain.collections.processing import Incoming, process
+from debtload.domain.errors import BadRequest
+from debtload.domain.jobs.model import Job, JobRow, RowOutcome
+
+KIND: Final = "collections"
+MAX_COLLECTIONS: Final = 5000
+# TARGET2 runs on Central European Time: "today" for a collection date is the day in Frankfurt.
+CET: Final = ZoneInfo("Europe/Paris")
+_NAMESPACE: Final = uuid.UUID("5d2f8c1a-9b7e-4f3a-8c6d-1e2f3a4b5c6d")
+
+
+class SettingsReader(Protocol):
+    def get_settings(self, tenant_id: str) -> dict[str, Any]: ...
+
+
+def validate_envelope(body: Any) -> list[Any]:
+    if not isinstance(body, dict) or not isinstance(body.get("collections"), list):
+        raise BadRequest(
+            "The request body must be an object with a collections array",
+            {"collections": "required, an array"},
+        )
+    collections: list[Any] = body["collections"]
+    if not collections:
+        raise BadRequest("There should be at least one collection in a bulk", {"collections": "is empty"})
+    if len(collections) > MAX_COLLECTIONS:
+        raise BadRequest(
+            f"There should not be more than {MAX_COLLECTIONS} collections in a single bulk",
+            {"collections": f"{len(collections)} collections"},
+        )
+    return collections
+
+
+def collection_id_for(job_id: str, row: int) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"{job_id}/{row}"))
+
+
+def today_cet(now: datetime) -> Any:
+    return now.astimezone(CET).date()
+
+
+def bulk_view(job: Job, canceled: int) -> dict[str, Any]:
+    """The seed's bulk: live counts; completed once every collection has been processed."""
+    return {
+        "id": job.job_id,
+        "collections_total": job.rows_total,
+        "collections_confirmed": max(job.rows_succeeded - canceled, 0),
+        "collections_canceled": canceled,
+        "collections_failed": job.rows_failed,
+        "status": "completed" if job.status.terminal else "pending",
+    }
+
+
+class CollectionsRowProcessor:
+    def __init__(self, store: CollectionStore, settings: SettingsReader) -> None:
+        self.store = store
+        self.settings = settings
+
+    def process(self, job: Job, rows: Sequence[JobRow]) -> list[RowOutcome]:
+        creditor_id = self.settings.get_settings(job.tenant_id).get("sepa_creditor_id")
+        now = datetime.now(UTC)
+        incoming = [
+            Incoming(collection_id_for(job.job_id, r.row), dict(r.data), job.job_id, r.row) for r in rows
+        ]
+        results = process(
+            self.store,
+            job.tenant_id,
+            incoming,
+            today=today_cet(now),
+            creditor_id=creditor_id,
+            now=now.isoformat(),
+        )
+        return [
+            RowOutcome(
+                r.row,
+                c.status == CONFIRMED,
+                r.data,
+                error=None if c.status == CONFIRMED else f"{c.failure_code}: {c.failure_message}",
+                ref=c.collection_id,
+            )
+            for r, c in zip(rows, results, strict=True)
+        ]
