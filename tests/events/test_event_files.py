@@ -65,6 +65,12 @@ CHECKS: dict[str, Callable[[Any, Any], None]] = {
         == {"total": 5, "created": 1, "failed": 2, "skipped": 2, "credits_charged": None},
         result,
     ),
+    "api_collections_bulk.json": lambda result, _: _expect(
+        result["statusCode"] == 200
+        and json.loads(result["body"])["status"] == "pending"
+        and json.loads(result["body"])["collections_total"] == 1,
+        result,
+    ),
     "calls_record_batch_failure.json": lambda result, _: _expect(result == {"recorded": True}, result),
     # The demo run's only batch was never dispatched: summarizing fails its 3 customers.
     "calls_summarize.json": lambda result, _: _expect(

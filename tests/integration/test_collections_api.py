@@ -278,3 +278,42 @@ def test_listing_pages_forward_and_back_and_tenants_are_isolated(
 @pytest.mark.parametrize("body", [{"collections": []}, {"collections": [{}] * 5001}, {"collection": []}, []])
 def test_bad_bulk_envelopes_are_400(invoke: Invoke, creditor: None, body: Any) -> None:
     assert call(invoke, "POST", "/collections/bulks", body=body)["statusCode"] == 400
+
+
+def test_a_completed_bulk_is_delivered_to_a_seed_named_subscription(
+    invoke: Invoke, moto_resources: MotoResources, creditor: None
+) -> None:
+    from debtload.adapters.dynamodb.table import DynamoTable
+    from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
+    from debtload.tasks.webhooks import WebhookDeliveryTask
+    from tests.integration.test_credits_and_webhooks import FakeSender
+
+    put = call(
+        invoke,
+        "PUT",
+        "/webhooks",
+        body={"url": "https://93.184.216.34/hook", "events": ["bulk_collections_completed"]},
+    )
+    assert put["statusCode"] == 200, put["body"]
+    done = bulk(invoke, moto_resources, {"collections": [collection(), collection(amount=0)]})
+    sqs = moto_resources.client("sqs")
+    messages = sqs.receive_message(QueueUrl=moto_resources.queue_url("WebhookQueue"), MaxNumberOfMessages=10)[
+        "Messages"
+    ]
+    (message,) = [m for m in messages if json.loads(m["Body"])["type"] == "collections.bulk.completed"]
+    sender = FakeSender([200])
+    task = WebhookDeliveryTask(
+        DynamoWebhookStore(DynamoTable(moto_resources.table_name)),
+        sender,
+        moto_resources.queue_url("WebhookQueue"),
+        sqs,
+    )
+    record = {
+        "body": message["Body"],
+        "receiptHandle": message["ReceiptHandle"],
+        "messageId": message["MessageId"],
+    }
+    assert task.handle_record(record) == "delivered"
+    delivered = json.loads(sender.requests[0][1])
+    assert delivered["type"] == "collections.bulk.completed"
+    assert delivered["data"]["id"] == done["id"] and delivered["data"]["collections_failed"] == 1
