@@ -617,3 +617,40 @@ def test_a_debts_workbook_takes_numbers_and_dates_from_cell_types(
     )
     (debt,) = body_of(invoke("ApiFunction", api_event("GET", "/debts", principal=ADMIN)))["results"]
     assert (debt["amount"], debt["due_date"], debt["phone"]) == (1234.56, "2026-02-15", "+33612345678")
+
+
+def test_a_french_collections_csv_becomes_a_bulk(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    settings = {"sepa_creditor_id": "FR72ZZZ123456", "creditor_name": "Acme"}
+    assert (
+        invoke("ApiFunction", api_event("PATCH", "/settings", principal=ADMIN, body=settings))["statusCode"]
+        == 200
+    )
+    content = (
+        "RUM;Schéma;Date de signature;Débiteur;IBAN;Montant;Date de prélèvement;IBAN créancier;Libellé\r\n"
+        "M-1;core;01/12/2022;Jean Dupont;FR2512739000308553756377J95;12,50;05/12/2099;FR6430003000509825397888D64;Facture 1\r\n"
+        "M-2;core;01/12/2022;Marie Martin;FR2512739000308553756377J96;30;05/12/2099;FR6430003000509825397888D64;Facture 2\r\n"
+    ).encode("cp1252")
+    key = f"imports/{demo_data}/collections/prelevements.csv"
+    (result,) = drop(invoke, moto_resources, key, content)
+    assert result["status"] == "queued", result
+    drain_worker(invoke, moto_resources)
+    report = report_of(moto_resources, key)
+    assert report["counts"] == {"lines": 3, "rows": 2, "succeeded": 1, "failed": 1, "skipped": 0}
+    assert report["errors"][0]["line"] == 3 and report["errors"][0]["error"].startswith("invalid_debtor_iban")
+    listed = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "GET",
+                f"/collections/bulks/{result['job_id']}/collections",
+                principal=ADMIN,
+                resource="/collections/bulks/{id}/collections",
+                query={"status": "confirmed"},
+            ),
+        )
+    )["results"]
+    assert [(c["amount"], c["scheduled_date"]) for c in listed] == [
+        (1250, "2099-12-07")
+    ]  # Saturday -> Monday

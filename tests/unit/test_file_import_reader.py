@@ -396,7 +396,7 @@ def test_collections_rows_become_the_nested_api_shape() -> None:
         dict(zip(headers, ["12,50", "M-1", "Jean", "FR76...", "05/12/2026"], strict=True)),
     )
     assert record == {
-        "amount": 12.5,
+        "amount": 1250,  # "Montant" is in euros; the API's amount is in cents
         "scheduled_date": "2026-12-05",
         "mandate": {"reference": "M-1", "debtor": {"name": "Jean", "iban": "FR76..."}},
     }

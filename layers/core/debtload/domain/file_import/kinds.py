@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -158,13 +159,26 @@ def to_collection(row: Mapping[str, Any]) -> dict[str, Any]:
     )
     if mandate:
         body["mandate"] = mandate
+    if "amount" not in body and row.get("amount_eur") is not None:
+        body["amount"] = _euros_to_cents(row["amount_eur"])
     return body
+
+
+def _euros_to_cents(value: Any) -> Any:
+    """12,50 € as 1250 cents; a value with fractions of a cent is passed on to fail as the API would."""
+    try:
+        cents = Decimal(str(value)) * 100
+    except (InvalidOperation, ValueError):
+        return value
+    return int(cents) if cents == cents.to_integral_value() else float(cents)
 
 
 COLLECTIONS = KindSpec(
     kind="collections",
     fields={
-        "amount": FieldSpec(N, ("Montant", "Montant du prélèvement")),
+        # The API's amount is in cents (seed 001); a spreadsheet's "Montant" is in euros.
+        "amount": FieldSpec(INT, ("amount_cents", "Montant en centimes", "Montant (centimes)")),
+        "amount_eur": FieldSpec(N, ("Montant", "Montant du prélèvement", "Montant (EUR)", "Montant en euros")),
         "mandate_reference": FieldSpec(
             T, ("RUM", "Référence mandat", "Référence unique de mandat", "mandate")
         ),
@@ -188,7 +202,8 @@ COLLECTIONS = KindSpec(
         "custom_id": FieldSpec(T, ("Identifiant", "Référence", "Référence interne", "external_id")),
         "custom_metadata": FieldSpec(T, ("Métadonnées",)),
     },
-    required=("amount", "mandate_reference", "debtor_name", "debtor_iban"),
+    required=("mandate_reference", "debtor_name", "debtor_iban"),
+    required_any=(("amount", "amount_eur"),),
     shape=to_collection,
 )
 
