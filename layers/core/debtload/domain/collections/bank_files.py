@@ -16,7 +16,6 @@ from itertools import groupby
 from typing import Any, Final
 
 from schwifty import IBAN
-from sepaxml import SepaDD
 
 from debtload.domain.collections.model import Collection
 
@@ -53,6 +52,8 @@ def build_files(
             str(c.fields["mandate"]["scheme"]),
             str(c.fields["scheduled_date"]),
         )
+
+    from sepaxml import SepaDD  # only exports need it: not loaded at every API cold start
 
     files: list[BankFile] = []
     for (iban, scheme, when), grouped in groupby(sorted(collections, key=group_key), key=group_key):
