@@ -178,7 +178,9 @@ COLLECTIONS = KindSpec(
     fields={
         # The API's amount is in cents (seed 001); a spreadsheet's "Montant" is in euros.
         "amount": FieldSpec(INT, ("amount_cents", "Montant en centimes", "Montant (centimes)")),
-        "amount_eur": FieldSpec(N, ("Montant", "Montant du prélèvement", "Montant (EUR)", "Montant en euros")),
+        "amount_eur": FieldSpec(
+            N, ("Montant", "Montant du prélèvement", "Montant (EUR)", "Montant en euros")
+        ),
         "mandate_reference": FieldSpec(
             T, ("RUM", "Référence mandat", "Référence unique de mandat", "mandate")
         ),
