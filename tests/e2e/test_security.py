@@ -73,6 +73,21 @@ def test_other_tenants_resources_are_404(local_stack: Running) -> None:
         assert intruder.get(path).status == 404, path
     assert intruder.post(f"/cases/{case}/notes", {"description": "sneaky"}).status == 404
 
+    debt = owner.post(
+        "/debts",
+        {"firstname": "Jean", "lastname": "Dupont", "phone": "0612345678", "amount": 10, "currency": "EUR"},
+    ).json()["id"]
+    bulk = owner.post("/collections/bulks", {"collections": [{"amount": 0}]}).json()["id"]
+    wait_for(lambda: owner.get(f"/collections/bulks/{bulk}").json()["status"] == "completed")
+    collection = owner.get(f"/collections/bulks/{bulk}/collections").json()["results"][0]["id"]
+    for path in (f"/debts/{debt}", f"/collections/bulks/{bulk}", f"/collections/bulks/{bulk}/collections",
+                 f"/collections/{collection}"):  # fmt: skip
+        assert owner.get(path).status == 200, path
+        assert intruder.get(path).status == 404, path
+    assert intruder.request("PATCH", f"/debts/{debt}", {"city": "Nice"}).status == 404
+    assert intruder.post(f"/collections/{collection}/cancel").status == 404
+    assert debt not in str(intruder.get("/debts").json())
+
 
 def test_api_keys_never_reach_the_logs(local_stack: Running, capfd: pytest.CaptureFixture[str]) -> None:
     _, key = local_stack.tenant("Quiet")
