@@ -11,7 +11,7 @@ from debtload.config import Config
 from debtload.domain.file_import.report import ImportReporter
 from debtload.domain.jobs.submit import JobSubmitter
 from debtload.tasks.file_import import FileImportTask
-from debtload.tasks.job_kinds import build_row_processors
+from debtload.tasks.job_kinds import IMPORTABLE_KINDS
 
 
 def build_file_import_task(config: Config) -> FileImportTask:
@@ -32,5 +32,5 @@ def build_file_import_task(config: Config) -> FileImportTask:
         jobs=jobs,
         reporter=ImportReporter(store, jobs, files, publisher),
         # A kind is importable once its row processor is registered (tasks/job_kinds.py).
-        importable_kinds=frozenset(build_row_processors(config, table)),
+        importable_kinds=IMPORTABLE_KINDS,
     )

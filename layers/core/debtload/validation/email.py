@@ -11,15 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-from email_validator import (
-    EmailNotValidError,
-    EmailUndeliverableError,
-    ValidatedEmail,
-    caching_resolver,
-    validate_email,
-)
+if TYPE_CHECKING:
+    from email_validator import ValidatedEmail
 
 __all__ = [
     "Deliverability",
@@ -82,6 +77,9 @@ def check_email_syntax(raw: str) -> EmailSyntaxResult:
     precheck = _precheck(text)
     if precheck is not None:
         return EmailSyntaxResult(None, precheck)
+    # Loaded on first use (~20 ms of regex compiling): everyday addresses never need it.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validated = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -136,6 +134,8 @@ def _default_resolver(timeout: float) -> Any | None:
     from dns.exception import DNSException
 
     try:
+        from email_validator import caching_resolver
+
         return caching_resolver(timeout=timeout)  # type: ignore[arg-type]
     except DNSException:
         return None
@@ -181,6 +181,7 @@ def _lookup(address: str, dns_resolver: Any) -> tuple[Status, str | None]:
     """
     # dnspython costs ~120 ms to import: only batches that ask for MX checks should pay it.
     from dns.resolver import NXDOMAIN, NoAnswer
+    from email_validator import EmailNotValidError, EmailUndeliverableError, validate_email
 
     try:
         validated = validate_email(address, check_deliverability=True, dns_resolver=dns_resolver)
