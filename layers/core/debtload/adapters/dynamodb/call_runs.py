@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.jobs import outbox_item
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled, set_fields_expression
+from debtload.adapters.dynamodb.tenants import LEDGER_BALANCE, LEDGER_MARKER, ledger_operations
 from debtload.domain.call_runs import BatchOutcome
 from debtload.domain.jobs.model import OutboxEvent
 
@@ -88,30 +88,6 @@ class DynamoCallRunStore:
         item = self.table.get(keys.tenant_pk(tenant_id), keys.CREDITS_SK)
         return int(item.get("balance", 0)) if item else 0
 
-    def _ledger(self, tenant_id: str, entry_id: str, amount: int, reason: str) -> list[dict[str, Any]]:
-        pk = keys.tenant_pk(tenant_id)
-        created_at = datetime.now(UTC).isoformat()
-        return [
-            {
-                "Put": {
-                    "Item": {"PK": pk, "SK": keys.ledger_ref_sk(entry_id), "created_at": created_at},
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-            {
-                "Put": {
-                    "Item": {
-                        "PK": pk,
-                        "SK": keys.ledger_sk(created_at, entry_id),
-                        "entry_id": entry_id,
-                        "amount": amount,
-                        "reason": reason,
-                        "created_at": created_at,
-                    }
-                }
-            },
-        ]
-
     @staticmethod
     def _entry_id(kind: str, call_run_id: str, index: int, customer_keys: Sequence[str]) -> str:
         digest = hashlib.sha256("\n".join(sorted(customer_keys)).encode()).hexdigest()[:16]
@@ -125,15 +101,9 @@ class DynamoCallRunStore:
         pk = keys.tenant_pk(tenant_id)
         amount = sum(charges.values())
         entry_id = self._entry_id("calls", call_run_id, index, list(charges))
+        reason = f"{len(charges)} call(s) of call run {call_run_id}"
         operations: list[Mapping[str, Any]] = [
-            {
-                "Update": {
-                    "Key": {"PK": pk, "SK": keys.CREDITS_SK},
-                    "UpdateExpression": "ADD balance :debit",
-                    "ConditionExpression": "balance >= :amount",
-                    "ExpressionAttributeValues": {":debit": -amount, ":amount": amount},
-                }
-            },
+            *ledger_operations(tenant_id, -amount, reason, entry_id, must_cover=True),
             {
                 "Update": {
                     "Key": {"PK": pk, "SK": keys.call_batch_sk(call_run_id, index)},
@@ -141,13 +111,17 @@ class DynamoCallRunStore:
                     "ExpressionAttributeValues": {":keys": set(charges)},
                 }
             },
-            *self._ledger(tenant_id, entry_id, -amount, f"{len(charges)} call(s) of call run {call_run_id}"),
         ]
         try:
             self.table.transact(operations)
         except TransactionCancelled as error:
-            if error.reasons and error.reasons[0] == "ConditionalCheckFailed":
+            if (
+                len(error.reasons) > LEDGER_BALANCE
+                and error.reasons[LEDGER_BALANCE] == "ConditionalCheckFailed"
+            ):
                 return False
+            if error.reasons and error.reasons[LEDGER_MARKER] == "ConditionalCheckFailed":
+                return True  # reserved before under this entry id (same batch, same keys): not twice
             raise
         return True
 
@@ -171,18 +145,12 @@ class DynamoCallRunStore:
                         "ExpressionAttributeValues": values,
                     }
                 },
-                {
-                    "Update": {
-                        "Key": {"PK": pk, "SK": keys.CREDITS_SK},
-                        "UpdateExpression": "ADD balance :credit",
-                        "ExpressionAttributeValues": {":credit": amount},
-                    }
-                },
-                *self._ledger(
+                *ledger_operations(
                     tenant_id,
-                    self._entry_id("calls-refund", call_run_id, index, chunk),
                     amount,
                     f"{len(chunk)} call(s) of call run {call_run_id} not placed",
+                    self._entry_id("calls-refund", call_run_id, index, chunk),
+                    must_cover=False,
                 ),
             ]
             try:

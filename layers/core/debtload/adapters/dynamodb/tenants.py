@@ -86,7 +86,7 @@ class DynamoTenantRepository:
     # credits
     def add(self, tenant_id: str, amount: int, reason: str, entry_id: str) -> int:
         try:
-            self.table.transact(_ledger_operations(tenant_id, amount, reason, entry_id, must_cover=False))
+            self.table.transact(ledger_operations(tenant_id, amount, reason, entry_id, must_cover=False))
         except TransactionCancelled as error:
             if error.reasons and error.reasons[0] != "ConditionalCheckFailed":
                 raise  # a condition failure means this entry was applied before: a replay changes nothing
@@ -94,7 +94,7 @@ class DynamoTenantRepository:
 
     def charge(self, tenant_id: str, amount: int, reason: str, entry_id: str) -> bool:
         try:
-            self.table.transact(_ledger_operations(tenant_id, -amount, reason, entry_id, must_cover=True))
+            self.table.transact(ledger_operations(tenant_id, -amount, reason, entry_id, must_cover=True))
         except TransactionCancelled as error:
             if error.reasons and error.reasons[0] == "ConditionalCheckFailed":
                 return True  # charged before under this entry id: a replay is not charged twice
@@ -134,11 +134,17 @@ class DynamoTenantRepository:
         return {k: v for k, v in updated.items() if k not in ("PK", "SK")}
 
 
-def _ledger_operations(
+# Positions in ledger_operations(): callers read TransactionCancelled.reasons by them.
+LEDGER_MARKER = 0
+LEDGER_BALANCE = 1
+
+
+def ledger_operations(
     tenant_id: str, amount: int, reason: str, entry_id: str, *, must_cover: bool
 ) -> list[dict[str, Any]]:
     """The marker that makes an entry apply once, the balance change, and the ledger line, written in
-    one transaction. With `must_cover`, the balance must cover the debit."""
+    one transaction (other operations may join it). With `must_cover`, the balance must cover the
+    debit. Every credit movement goes through here."""
     pk = keys.tenant_pk(tenant_id)
     created_at = _now()
     balance: dict[str, Any] = {
