@@ -13,10 +13,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 from debtload.domain import call_runs, customers
 from debtload.domain.campaigns import Campaign
+from debtload.domain.customer_calls import start_customer_calls
 from debtload.domain.jobs.model import Job, JobRow, RowOutcome
 
 KIND: Final = "customers"
@@ -70,17 +71,16 @@ class CustomersRowProcessor:
         call_run_id = str(uuid.uuid5(_NAMESPACE, f"{job.job_id}/{first_row}"))
         if self.runs.get_run(job.tenant_id, call_run_id) is not None:
             return
-        config: dict[str, Any] = dict(job.options.get("callConfig") or {})
-        run = {
-            "campaign_id": campaign.campaign_id,
-            "call_config": config,
-            "call_window": campaign.call_window.to_json() if campaign.call_window else None,
-            "accept_expensive_destination": campaign.accept_expensive_destination
-            or job.options.get("accept_expensive_destination") is True,
-            "created_at": now,
-            "job_id": job.job_id,
-        }
-        targets = [c.call_target() for c in written]
-        call_runs.start_call_run(
-            self.runs, self.starter, job.tenant_id, call_run_id, run, targets, self.call_batch_size
+        start_customer_calls(
+            self.runs,
+            self.starter,
+            job.tenant_id,
+            call_run_id,
+            campaign,
+            job.options.get("callConfig") or {},
+            written,
+            self.call_batch_size,
+            now,
+            accept_expensive_destination=job.options.get("accept_expensive_destination") is True,
+            job_id=job.job_id,
         )

@@ -3,7 +3,6 @@ initiateCall a call run whose calls the InitiateCalls workflow starts in batches
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +15,7 @@ from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
 from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
 from debtload.api.creating import create
 from debtload.api.dependencies import ApiDependencies
-from debtload.domain import call_runs, campaigns, customers
+from debtload.domain import campaigns, customer_calls, customers
 from debtload.domain.tenants import Principal
 
 
@@ -35,29 +34,18 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         dry_run: bool,
     ) -> dict[str, Any]:
         if dry_run or not outcome.written:
-            return {
-                "callRunId": None,
-                "status": "dry_run" if dry_run else "not_started",
-                "customers": outcome.successful,
-                "batches": math.ceil(outcome.successful / batch_size),
-                "batchSize": batch_size,
-            }
+            return customer_calls.calls_not_started(outcome.successful, batch_size, dry_run=dry_run)
         assert request.call_config is not None  # parse_bulk_request requires it with initiateCall
-        run = {
-            "campaign_id": campaign.campaign_id,
-            "call_config": request.call_config.to_json(),
-            "call_window": campaign.call_window.to_json() if campaign.call_window else None,
-            "accept_expensive_destination": campaign.accept_expensive_destination,
-            "created_at": datetime.now(UTC).isoformat(),
-        }
-        return call_runs.start_call_run(
+        return customer_calls.start_customer_calls(
             runs,
             starter,
             principal.tenant_id,
             str(uuid.uuid4()),
-            run,
-            [c.call_target() for c in outcome.written],
+            campaign,
+            request.call_config.to_json(),
+            outcome.written,
             batch_size,
+            datetime.now(UTC).isoformat(),
         )
 
     @router.post(
