@@ -317,3 +317,24 @@ def test_a_completed_bulk_is_delivered_to_a_seed_named_subscription(
     delivered = json.loads(sender.requests[0][1])
     assert delivered["type"] == "collections.bulk.completed"
     assert delivered["data"]["id"] == done["id"] and delivered["data"]["collections_failed"] == 1
+
+
+def test_a_dry_run_bulk_reports_without_writing_and_a_bad_export_date_is_400(
+    invoke: Invoke, creditor: None
+) -> None:
+    response = call(
+        invoke,
+        "POST",
+        "/collections/bulks",
+        body={"collections": [collection(), collection(amount=0)]},
+        query={"dry_run": "true"},
+    )
+    report = body_of(response)
+    assert response["statusCode"] == 200 and report["status"] == "dry_run"
+    assert (report["collections_confirmed"], report["collections_failed"]) == (1, 1)
+    assert report["results"][1]["failure_code"] == "invalid_amount"
+    assert (
+        body_of(call(invoke, "POST", "/collections", body=collection()))["status"] == "confirmed"
+    )  # e2e id still free
+    assert call(invoke, "POST", "/collections/exports", body={"date": "31/12/2026"})["statusCode"] == 400
+    assert call(invoke, "POST", "/collections/exports", body=[1])["statusCode"] == 400

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 from debtload.adapters.dynamodb import keys
@@ -178,6 +179,7 @@ class DynamoCollectionStore:
                 {"status": current.status},
             )
         pk = keys.tenant_pk(tenant_id)
+        cancelled = replace(current, status=CANCELED, updated_at=now)
         operations: list[dict[str, Any]] = [
             {
                 "Update": {
@@ -188,7 +190,7 @@ class DynamoCollectionStore:
                     "ExpressionAttributeValues": {
                         ":canceled": CANCELED,
                         ":now": now,
-                        ":doc": _document(current, status=CANCELED, updated_at=now),
+                        ":doc": _document(cancelled),
                         ":a": CANCELABLE[0],
                         ":b": CANCELABLE[1],
                         ":c": CANCELABLE[2],
@@ -224,8 +226,6 @@ class DynamoCollectionStore:
                     {"status": latest.status if latest else "unknown"},
                 ) from error
             raise
-        cancelled = self.get(tenant_id, collection_id)
-        assert cancelled is not None
         return cancelled
 
     # ------------------------------------------------------------------------------------ export

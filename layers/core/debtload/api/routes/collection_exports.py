@@ -15,9 +15,7 @@ from debtload.api.creating import create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
 from debtload.domain.collections import bulks, exports
-from debtload.domain.errors import BadRequest
 from debtload.domain.tenants import Principal
-from debtload.validation.dates import parse_iso_date
 
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
@@ -35,10 +33,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     def create_export() -> Response[Any]:
         def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
             now = datetime.now(UTC)
-            raw = (body or {}).get("date") if isinstance(body, dict | type(None)) else None
-            until = parse_iso_date(raw) if raw is not None else bulks.today_cet(now)
-            if until is None or (body is not None and not isinstance(body, dict)):
-                raise BadRequest("date must be a date in YYYY-MM-DD format", {"date": "YYYY-MM-DD"})
+            until = exports.export_date(body, bulks.today_cet(now))
             if dry_run:
                 due = store.due_for_export(principal.tenant_id, until.isoformat())
                 return {

@@ -59,25 +59,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                     now=now.isoformat(),
                     dry_run=True,
                 )
-                confirmed = sum(c.status == CONFIRMED for c in checked)
-                report = {
-                    "id": None,
-                    "collections_total": len(checked),
-                    "collections_confirmed": confirmed,
-                    "collections_canceled": 0,
-                    "collections_failed": len(checked) - confirmed,
-                    "status": "dry_run",
-                    "results": [
-                        {
-                            "index": i,
-                            "status": c.status,
-                            "failure_code": c.failure_code,
-                            "failure_message": c.failure_message,
-                        }
-                        for i, c in enumerate(checked)
-                    ],
-                }
-                return {"status": 200, "body": report}
+                return {"status": 200, "body": bulks.dry_run_report(checked)}
             job = deps.submitter.submit(
                 principal.tenant_id,
                 bulks.KIND,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
 
-from debtload.domain.collections.model import CONFIRMED
+from debtload.domain.collections.model import CONFIRMED, Collection
 from debtload.domain.collections.ports import CollectionStore
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.errors import BadRequest
@@ -92,3 +92,25 @@ class CollectionsRowProcessor:
             )
             for r, c in zip(rows, results, strict=True)
         ]
+
+
+def dry_run_report(checked: Sequence[Collection]) -> dict[str, Any]:
+    """What a bulk would give, without a bulk: the seed's counts and each collection's verdict."""
+    confirmed = sum(c.status == CONFIRMED for c in checked)
+    return {
+        "id": None,
+        "collections_total": len(checked),
+        "collections_confirmed": confirmed,
+        "collections_canceled": 0,
+        "collections_failed": len(checked) - confirmed,
+        "status": "dry_run",
+        "results": [
+            {
+                "index": i,
+                "status": c.status,
+                "failure_code": c.failure_code,
+                "failure_message": c.failure_message,
+            }
+            for i, c in enumerate(checked)
+        ],
+    }

@@ -15,7 +15,8 @@ from typing import Any, Final, Protocol
 
 from debtload.domain.collections.bank_files import BankFile, BankFileError, build_files
 from debtload.domain.collections.ports import CollectionStore
-from debtload.domain.errors import Conflict, NotFound, ValidationFailed
+from debtload.domain.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from debtload.validation.dates import parse_iso_date
 
 URL_EXPIRES_SECONDS: Final = 3600
 
@@ -26,6 +27,17 @@ class ExportFiles(Protocol):
     def delete(self, bucket: str, key: str) -> None: ...
 
     def download_url(self, bucket: str, key: str, expires_seconds: int) -> str: ...
+
+
+def export_date(body: Any, today: date) -> date:
+    """`{date?}`: the last collection date to export, today when absent."""
+    if body is not None and not isinstance(body, Mapping):
+        raise BadRequest("The request body must be a JSON object {date?}", {"body": "must be an object"})
+    raw = (body or {}).get("date")
+    until = today if raw is None else parse_iso_date(raw)
+    if until is None:
+        raise BadRequest("date must be a date in YYYY-MM-DD format", {"date": "YYYY-MM-DD"})
+    return until
 
 
 def export_key(tenant_id: str, export_id: str, name: str) -> str:
