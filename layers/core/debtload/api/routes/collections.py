@@ -3,7 +3,6 @@ pain.008 bank-file exports."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -20,9 +19,8 @@ from debtload.domain.collections.model import CONFIRMED, STATUSES
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.errors import BadRequest, NotFound, Unprocessable
 from debtload.domain.jobs.model import JobRow
+from debtload.domain.request_ids import id_for_request
 from debtload.domain.tenants import Principal
-
-_NAMESPACE = uuid.UUID("9e4c7d2b-1a3f-4e5d-8b6c-7f0a1b2c3d4e")
 
 
 class CollectionFailed(Unprocessable):
@@ -38,11 +36,8 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     store = DynamoCollectionStore(deps.table)
     table = deps.config.table_name
 
-    def new_id(principal: Principal, route: str, dry_run: bool) -> str:
-        key = None if dry_run else idempotency_key(router)
-        if key is None:
-            return str(uuid.uuid4())
-        return str(uuid.uuid5(_NAMESPACE, f"{principal.tenant_id}/{route}/{key}"))
+    def new_id(principal: Principal, what: str, dry_run: bool) -> str:
+        return id_for_request(principal.tenant_id, what, None if dry_run else idempotency_key(router))
 
     @router.post("/collections/bulks", tags=["collections"], summary="Queue up to 5,000 SEPA collections")
     def create_bulk() -> Response[Any]:

@@ -25,6 +25,7 @@ from debtload.domain.debts.ports import DebtStore, EmailChecker
 from debtload.domain.debts.timelines import Timeline, TimelineStore, start_date
 from debtload.domain.errors import BadRequest
 from debtload.domain.pricing import DEFAULT_PRICES, PriceTable, civility_credits, email_validation_credits
+from debtload.domain.request_ids import NAMESPACE, id_for_request
 from debtload.domain.skipped_rows import skip_reason
 from debtload.validation.civility import infer_civility
 from debtload.validation.email import dedup_key
@@ -32,7 +33,7 @@ from debtload.validation.email import dedup_key
 MAX_DEBTS: Final = 1000
 MAX_BATCH_NAME: Final = 200
 PARIS: Final = ZoneInfo("Europe/Paris")
-_NAMESPACE: Final = uuid.UUID("6f1c9a52-4f0e-4d8e-9a57-0d1f2b3c4d5e")
+_NAMESPACE: Final = NAMESPACE
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +140,7 @@ def parse_batch_request(body: Any) -> BatchRequest:
 
 def import_id_for(tenant_id: str, idempotency_key: str | None) -> str:
     """Stable per Idempotency-Key, so a retried batch rebuilds the same ids; random without one."""
-    if idempotency_key is None:
-        return str(uuid.uuid4())
-    return str(uuid.uuid5(_NAMESPACE, f"{tenant_id}/debts/batch/{idempotency_key}"))
+    return id_for_request(tenant_id, "debts/batch", idempotency_key)
 
 
 def debt_id_for(tenant_id: str, import_id: str, index: int, internal_id: str | None) -> str:
