@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from devstack import iam_guard
+from devstack.iam_policies import function_roles
+from devstack.iam_requests import Scope
 from devstack.template import LocalStackTemplate
 
 log = logging.getLogger("devstack.functions")
@@ -51,9 +54,15 @@ class LocalLambdaContext:
 
 
 class FunctionRunner:
-    def __init__(self, template: LocalStackTemplate, endpoint_url: str = "") -> None:
+    def __init__(
+        self, template: LocalStackTemplate, endpoint_url: str = "", *, enforce_iam: bool | None = None
+    ) -> None:
         self.template = template
         self.endpoint = endpoint_url
+        # On unless DEBTLOAD_LOCAL_IAM=off: a call the role does not allow fails as on AWS.
+        self.enforce_iam = (
+            os.environ.get("DEBTLOAD_LOCAL_IAM", "on") != "off" if enforce_iam is None else enforce_iam
+        )
         self._modules: dict[str, ModuleType] = {}
         self._import_lock = threading.Lock()
         layer = str(template.project_root / LAYER_PATH)
@@ -114,6 +123,17 @@ class FunctionRunner:
             invoked_function_arn=self.template.arn(logical_id),
         )
 
+    @contextmanager
+    def acting_as(self, logical_id: str) -> Iterator[None]:
+        """AWS calls inside this block are authorized against the function's template role."""
+        if not self.enforce_iam:
+            yield
+            return
+        role = function_roles(self.template)[logical_id]
+        with iam_guard.acting_as(role, Scope(self.template.region, self.template.account_id)):
+            yield
+
     def invoke(self, logical_id: str, event: Any) -> Any:
         """Run the function on `event`; exceptions propagate, as an invocation error would."""
-        return self.handler(logical_id)(event, self.context(logical_id))
+        with self.acting_as(logical_id):
+            return self.handler(logical_id)(event, self.context(logical_id))

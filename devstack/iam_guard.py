@@ -1,0 +1,145 @@
+"""Every AWS call that a function makes in this process is authorized as AWS would authorize it.
+
+Why not moto's own request authorization (`INITIAL_NO_AUTH_ACTION_COUNT`): moto 5 evaluates
+DynamoDB, Step Functions and EventBridge actions against the resource `*`, so SAM's table-, queue-
+and state-machine-scoped statements would match nothing and every call would be denied; it also
+makes every caller of the endpoint (the stack's own provisioning, the tests, a newcomer's AWS CLI)
+sign with credentials that moto issued. So the check happens where the call is made: a wrapper
+around botocore's `_make_api_call` knows which function's invocation the call belongs to (a context
+variable set by the function runner) and evaluates it with moto's policy evaluator
+(`moto.iam.access_control.IAMPolicy`, the code moto's own authorization uses) against that
+function's SAM-transformed policies and the call's real resource ARNs (devstack.iam_requests).
+Calls that belong to no function (the harness, tests, the CLI) are not checked.
+
+Threads started during an invocation, and tasks submitted to an executor, belong to it too.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+
+from devstack.iam_policies import FunctionRole
+from devstack.iam_requests import Scope, requests_of
+
+_ERROR_CODES = {"sqs": "AccessDenied", "s3": "AccessDenied"}
+_SIGNING_NAMES = {"stepfunctions": "states"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    role: FunctionRole
+    scope: Scope
+
+
+_caller: contextvars.ContextVar[Caller | None] = contextvars.ContextVar("devstack_iam_caller", default=None)
+_usage: dict[str, set[tuple[str, str]]] = defaultdict(set)
+_usage_lock = threading.Lock()
+_install_lock = threading.Lock()
+_installed = False
+
+
+def usage() -> dict[str, set[tuple[str, str]]]:
+    """(action, resource) pairs each function was allowed, since the process started."""
+    with _usage_lock:
+        return {function_id: set(pairs) for function_id, pairs in _usage.items()}
+
+
+def current_function() -> str | None:
+    caller = _caller.get()
+    return caller.role.function_id if caller else None
+
+
+@contextmanager
+def acting_as(role: FunctionRole, scope: Scope) -> Iterator[None]:
+    """AWS calls made inside this block (and by threads it starts) are made with `role`."""
+    install()
+    token = _caller.set(Caller(role, scope))
+    try:
+        yield
+    finally:
+        _caller.reset(token)
+
+
+def authorize(caller: Caller, service: str, operation: str, params: Mapping[str, Any]) -> None:
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    prefix = _SIGNING_NAMES.get(service, service)
+    policies = [IAMPolicy(document) for document in caller.role.documents]
+    for action, resource in requests_of(prefix, operation, params, caller.scope):
+        results = [policy.is_action_permitted(action, resource) for policy in policies]
+        if PermissionResult.DENIED in results or PermissionResult.PERMITTED not in results:
+            _deny(caller, service, operation, action, resource)
+        with _usage_lock:
+            _usage[caller.role.function_id].add((action, resource))
+
+
+def _deny(caller: Caller, service: str, operation: str, action: str, resource: str) -> None:
+    message = (
+        f"User: {caller.role.session_arn} is not authorized to perform: {action} on resource: "
+        f"{resource} because no identity-based policy allows the {action} action"
+    )
+    code = _ERROR_CODES.get(service, "AccessDeniedException")
+    raise ClientError(
+        {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": 403, "RequestId": "local-iam"},
+        },
+        operation,
+    )
+
+
+def install() -> None:
+    """Patches botocore and threading once per process; a no-op outside invocations."""
+    global _installed  # noqa: PLW0603 - one patch per process
+    with _install_lock:
+        if _installed:
+            return
+        _patch_clients()
+        _patch_threads()
+        _installed = True
+
+
+def _patch_clients() -> None:
+    original: Callable[..., Any] = BaseClient._make_api_call
+
+    def checked(self: BaseClient, operation_name: str, api_params: Mapping[str, Any]) -> Any:
+        caller = _caller.get()
+        if caller is not None:
+            authorize(caller, self.meta.service_model.service_name, operation_name, api_params)
+        return original(self, operation_name, api_params)
+
+    BaseClient._make_api_call = checked  # type: ignore[method-assign]
+
+
+def _patch_threads() -> None:
+    original_start = threading.Thread.start
+    original_submit = ThreadPoolExecutor.submit
+
+    def start(self: threading.Thread) -> None:
+        # Under mock_aws, moto runs a Step Functions execution on a thread that the StartExecution
+        # call starts: that is AWS's work, not the caller's, and it has the state machine's role.
+        target = getattr(self, "_target", None)
+        owner = getattr(target, "__module__", None) or type(self).__module__
+        if _caller.get() is not None and not owner.startswith("moto."):
+            context = contextvars.copy_context()
+            run = self.run
+            self.run = lambda: context.run(run)  # type: ignore[method-assign]
+        original_start(self)
+
+    def submit(self: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        # A pool's threads outlive the invocation that started them; each task carries its own caller.
+        context = contextvars.copy_context()
+        return original_submit(self, context.run, fn, *args, **kwargs)
+
+    threading.Thread.start = start  # type: ignore[method-assign]
+    ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
