@@ -22,6 +22,8 @@ task = WebhookDeliveryTask(
     sender=UrllibSender(),
     first_retry_seconds=config.webhook_first_retry_seconds,
     queue_url=config.webhook_queue_url,
+    max_attempts=config.webhook_max_attempts,
+    dead_letter_queue_name=config.webhook_dead_letter_queue_url.rstrip("/").rsplit("/", 1)[-1],
 )
 
 

@@ -40,6 +40,8 @@ def _names_of(event_type: str) -> tuple[str, ...]:
 # Delay after attempt n (1-based) before attempt n+1: 8 attempts spread over about 1.5 hours.
 BACKOFF_SECONDS = (30, 60, 150, 300, 600, 1500, 2700)
 SIGNATURE_HEADER = "Debtload-Signature"
+# Delivery states that a duplicate message leaves alone; only a replay takes an event out of them.
+SETTLED = ("delivered", "skipped", "disabled", "failed")
 SIGNATURE_TOLERANCE_SECONDS = 300
 
 
@@ -104,6 +106,10 @@ class WebhookStore(Protocol):
         ...
 
     def reset_event(self, tenant_id: str, event_id: str) -> None: ...
+
+    def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
+        """Settle the event as failed (attempts unchanged): it waits for the tenant's replay."""
+        ...
 
 
 class HttpSender(Protocol):
@@ -202,12 +208,16 @@ def deliver(
     now: Callable[[], float] = time.time,
     timeout: float = 10.0,
     first_retry_seconds: int = 30,
+    max_attempts: int = 8,
 ) -> str:
-    """One delivery attempt. Returns the outcome, or raises RetryLater with the backoff to wait."""
+    """One delivery attempt. Returns the outcome, or raises RetryLater with the backoff to wait.
+
+    The attempt that reaches `max_attempts` settles the event as `failed` (visible, replayable)
+    rather than leaving its message to the dead-letter queue."""
     event = store.get_event(tenant_id, event_id)
     if event is None:
         return "missing"
-    if event.get("delivery_status") in ("delivered", "skipped", "disabled"):
+    if event.get("delivery_status") in SETTLED:
         return str(event["delivery_status"])  # a duplicate queue message: already settled
     endpoint = store.get_endpoint(tenant_id)
     subscribed = endpoint is not None and bool(set(_names_of(event["type"])) & set(endpoint.events))
@@ -238,7 +248,23 @@ def deliver(
         store.record_attempt(tenant_id, event_id, "disabled", detail)
         return "disabled"
     attempts = store.record_attempt(tenant_id, event_id, "retrying", detail)
+    if attempts >= max_attempts:
+        store.mark_failed(tenant_id, event_id, f"{detail}; gave up after {attempts} attempts")
+        return "failed"
     raise RetryLater(backoff_delay(attempts, first_retry_seconds=first_retry_seconds), detail)
+
+
+def dead_lettered(store: WebhookStore, tenant_id: str, event_id: str, receives: int) -> str:
+    """A message that ran out of receives (a crash or a timeout between attempts) settles its event."""
+    event = store.get_event(tenant_id, event_id)
+    if event is None:
+        return "missing"
+    if event.get("delivery_status") in SETTLED:
+        return str(event["delivery_status"])
+    store.mark_failed(
+        tenant_id, event_id, f"moved to the dead-letter queue after {receives} receives; replay to send again"
+    )
+    return "failed"
 
 
 def replay(store: WebhookStore, tenant_id: str, event_id: str) -> dict[str, Any]:
