@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
-from debtload.adapters.http_sender import UrllibSender
+from debtload.adapters.http_sender import PinnedHttpSender
 from debtload.config import Config
 from debtload.log_masking import masked_logger
 from debtload.observability import traced
@@ -19,7 +19,7 @@ config = Config.from_env()
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 task = WebhookDeliveryTask(
     store=DynamoWebhookStore(DynamoTable(config.table_name)),
-    sender=UrllibSender(),
+    sender=PinnedHttpSender(allow_private=config.webhook_allow_private_targets),
     first_retry_seconds=config.webhook_first_retry_seconds,
     queue_url=config.webhook_queue_url,
     max_attempts=config.webhook_max_attempts,

@@ -126,7 +126,67 @@ def resolve_host(host: str) -> list[str]:
     return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a delivery goes: the name it is addressed to (Host, SNI, certificate) and its parts."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+
+
+def delivery_target(url: str, allow_private: bool) -> Target:
+    """The URL's parts, refusing anything but https (plain http only where private targets are allowed:
+    the local stack, whose receivers listen on loopback)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationFailed(
+            "Webhook URL must be an http(s) URL", {"url": "must start with http:// or https://"}
+        )
+    if parts.scheme != "https" and not allow_private:
+        raise ValidationFailed("Webhook URL must use https", {"url": "must start with https://"})
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise ValidationFailed("Webhook URL has a bad port", {"url": str(error)}) from error
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, parts.hostname, port, path)
+
+
+def refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why a delivery may not connect to `address`, or None: only globally routable unicast addresses
+    pass (`is_global` refuses 127/8, 10/8, 100.64/10, 169.254/16, 172.16/12, 192.168/16, ::1, fc00::/7...).
+    An IPv4-mapped IPv6 address is judged as the IPv4 address it carries."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if not address.is_global or address.is_multicast:
+        return f"{address} is not a public address"
+    return None
+
+
+def checked_addresses(host: str, resolved: Sequence[str], allow_private: bool) -> list[str]:
+    """The addresses a delivery to `host` may connect to, given what its name resolved to. Every one
+    must pass: a name that also resolves to a private address is refused whole (DNS rebinding)."""
+    try:
+        addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in resolved]
+    except ValueError as error:
+        raise ValidationFailed("Webhook URL host does not resolve", {"url": str(error)}) from error
+    if not addresses:
+        raise ValidationFailed("Webhook URL host does not resolve", {"url": f"{host} has no address"})
+    if not allow_private:
+        for address in addresses:
+            reason = refusal(address)
+            if reason:
+                raise ValidationFailed(
+                    "Webhook URL must not point to a private or loopback address",
+                    {"url": f"{host}: {reason}"},
+                )
+    return [str(a) for a in dict.fromkeys(addresses)]
+
+
 def check_url(url: str, allow_private: bool, resolver: Resolver = resolve_host) -> str:
+    """The check at `PUT /webhooks`, so a tenant hears at once; each delivery checks again."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationFailed(
@@ -135,15 +195,11 @@ def check_url(url: str, allow_private: bool, resolver: Resolver = resolve_host) 
     if allow_private:
         return url
     try:
-        addresses = [ipaddress.ip_address(a) for a in resolver(parts.hostname)]
+        resolved = resolver(parts.hostname)
     except (OSError, ValueError) as error:
         raise ValidationFailed("Webhook URL host does not resolve", {"url": str(error)}) from error
-    for address in addresses:
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise ValidationFailed(
-                "Webhook URL must not point to a private or loopback address",
-                {"url": f"{parts.hostname} is {address}"},
-            )
+    checked_addresses(parts.hostname, resolved, allow_private)
+    delivery_target(url, allow_private)
     return url
 
 
@@ -239,7 +295,7 @@ def deliver(
     except OSError as error:
         status, detail = 0, f"connection failed: {error}"
     else:
-        detail = f"HTTP {status}"
+        detail = f"HTTP {status}" + (" (redirects are not followed)" if 300 <= status < 400 else "")
     if 200 <= status < 300:
         store.record_attempt(tenant_id, event_id, "delivered", detail)
         return "delivered"
