@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from debtload.adapters.dynamodb.table import DynamoTable
@@ -16,7 +14,6 @@ from debtload.tasks.webhooks import WebhookDeliveryTask
 
 logger = masked_logger()
 config = Config.from_env()
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 task = WebhookDeliveryTask(
     store=DynamoWebhookStore(DynamoTable(config.table_name)),
     sender=PinnedHttpSender(allow_private=config.webhook_allow_private_targets),
@@ -27,13 +24,9 @@ task = WebhookDeliveryTask(
 )
 
 
-def record_handler(record: SQSRecord) -> str:
-    return task.handle_record(record.raw_event)
-
-
 @logger.inject_lambda_context
 @traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    # The batch is the task's (a pool, grouped by tenant, stopping before this invocation's deadline),
+    # so powertools' sequential BatchProcessor is not used here.
+    return task.handle_batch(event.get("Records", []), context.get_remaining_time_in_millis)
