@@ -22,6 +22,10 @@ from debtload.domain import webhooks
 from debtload.domain.errors import ValidationFailed
 
 
+def resolve_host(host: str) -> list[str]:
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+
+
 class DeliveryRefused(OSError):
     """The URL or its addresses are not allowed: nothing was sent."""
 
@@ -30,7 +34,7 @@ class PinnedHttpSender:
     def __init__(
         self,
         allow_private: bool,
-        resolver: webhooks.Resolver = webhooks.resolve_host,
+        resolver: webhooks.Resolver = resolve_host,
         ssl_context: ssl.SSLContext | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

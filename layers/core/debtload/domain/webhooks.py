@@ -12,7 +12,6 @@ import ipaddress
 import json
 import random
 import secrets
-import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -122,10 +121,6 @@ class Resolver(Protocol):
     def __call__(self, host: str) -> Sequence[str]: ...
 
 
-def resolve_host(host: str) -> list[str]:
-    return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
-
-
 @dataclass(frozen=True, slots=True)
 class Target:
     """Where a delivery goes: the name it is addressed to (Host, SNI, certificate) and its parts."""
@@ -185,7 +180,7 @@ def checked_addresses(host: str, resolved: Sequence[str], allow_private: bool) -
     return [str(a) for a in dict.fromkeys(addresses)]
 
 
-def check_url(url: str, allow_private: bool, resolver: Resolver = resolve_host) -> str:
+def check_url(url: str, allow_private: bool, resolver: Resolver | None = None) -> str:
     """The check at `PUT /webhooks`, so a tenant hears at once; each delivery checks again."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -194,6 +189,8 @@ def check_url(url: str, allow_private: bool, resolver: Resolver = resolve_host) 
         )
     if allow_private:
         return url
+    if resolver is None:
+        raise ValueError("a resolver is needed to check a URL where private targets are refused")
     try:
         resolved = resolver(parts.hostname)
     except (OSError, ValueError) as error:
@@ -209,7 +206,7 @@ def set_endpoint(
     url: str,
     events: Sequence[str],
     allow_private: bool,
-    resolver: Resolver = resolve_host,
+    resolver: Resolver | None = None,
 ) -> dict[str, Any]:
     unknown = [e for e in events if e not in EVENT_TYPES]
     if unknown:
