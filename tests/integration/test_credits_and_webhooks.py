@@ -147,3 +147,56 @@ def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(moto_resources
     assert task.handle_record(record(moto_resources)) == "delivered"
     event = store.get_event("demo-tenant", DEMO_EVENT_ID)
     assert event is not None and event["attempts"] == 5 and event["delivery_status"] == "delivered"
+
+
+def test_an_event_out_of_attempts_is_marked_failed_and_can_be_replayed(
+    invoke: Invoke, moto_resources: MotoResources
+) -> None:
+    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+    store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
+    webhooks.set_endpoint(
+        store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
+    )
+    task = WebhookDeliveryTask(
+        store,
+        FakeSender([503, 503, 503]),
+        moto_resources.queue_url("WebhookQueue"),
+        moto_resources.client("sqs"),
+        max_attempts=3,
+    )
+    for _ in range(2):
+        with pytest.raises(webhooks.RetryLater):
+            task.handle_record(record(moto_resources))
+    # The last attempt settles the event instead of leaving it to a dead-letter queue nobody reads.
+    assert task.handle_record(record(moto_resources)) == "failed"
+    event = store.get_event("demo-tenant", DEMO_EVENT_ID)
+    assert event is not None and event["delivery_status"] == "failed" and event["attempts"] == 3
+    assert "HTTP 503" in event["last_attempt"]
+
+    replayed = invoke(
+        "ApiFunction", api_event("POST", f"/webhooks/events/{DEMO_EVENT_ID}/replay", principal=ADMIN)
+    )
+    assert replayed["statusCode"] == 200
+    event = store.get_event("demo-tenant", DEMO_EVENT_ID)
+    assert event is not None and event["delivery_status"] == "pending" and event["attempts"] == 0
+
+
+def test_a_dead_lettered_message_marks_its_event_failed(moto_resources: MotoResources) -> None:
+    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+    store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
+    sender = FakeSender([])
+    dead_letters = moto_resources.queue_url("WebhookDeadLetterQueue")
+    task = WebhookDeliveryTask(
+        store,
+        sender,
+        moto_resources.queue_url("WebhookQueue"),
+        moto_resources.client("sqs"),
+        dead_letter_queue_name=dead_letters.rsplit("/", 1)[-1],
+    )
+    dead = record(moto_resources)
+    dead["eventSourceARN"] = "arn:aws:sqs:us-east-1:123456789012:" + dead_letters.rsplit("/", 1)[-1]
+    assert task.handle_record(dead) == "failed"
+    assert sender.requests == []  # the dead-letter queue marks, it does not send
+    event = store.get_event("demo-tenant", DEMO_EVENT_ID)
+    assert event is not None and event["delivery_status"] == "failed"
+    assert "dead-letter" in event["last_attempt"]

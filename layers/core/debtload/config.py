@@ -23,6 +23,7 @@ class Config:
     table_name: str
     job_queue_url: str = ""
     webhook_queue_url: str = ""
+    webhook_dead_letter_queue_url: str = ""
     imports_bucket: str = ""
     calls_event_bus: str = ""
     initiate_calls_state_machine_arn: str = ""
@@ -44,6 +45,7 @@ class Config:
             table_name=env.get("TABLE_NAME", ""),
             job_queue_url=env.get("JOB_QUEUE_URL", ""),
             webhook_queue_url=env.get("WEBHOOK_QUEUE_URL", ""),
+            webhook_dead_letter_queue_url=env.get("WEBHOOK_DEAD_LETTER_QUEUE_URL", ""),
             imports_bucket=env.get("IMPORTS_BUCKET", ""),
             calls_event_bus=env.get("CALLS_EVENT_BUS", ""),
             initiate_calls_state_machine_arn=env.get("INITIATE_CALLS_STATE_MACHINE_ARN", ""),

@@ -12,7 +12,6 @@ import ipaddress
 import json
 import random
 import secrets
-import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,8 @@ def _names_of(event_type: str) -> tuple[str, ...]:
 # Delay after attempt n (1-based) before attempt n+1: 8 attempts spread over about 1.5 hours.
 BACKOFF_SECONDS = (30, 60, 150, 300, 600, 1500, 2700)
 SIGNATURE_HEADER = "Debtload-Signature"
+# Delivery states that a duplicate message leaves alone; only a replay takes an event out of them.
+SETTLED = ("delivered", "skipped", "disabled", "failed")
 SIGNATURE_TOLERANCE_SECONDS = 300
 
 
@@ -105,6 +106,10 @@ class WebhookStore(Protocol):
 
     def reset_event(self, tenant_id: str, event_id: str) -> None: ...
 
+    def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
+        """Settle the event as failed (attempts unchanged): it waits for the tenant's replay."""
+        ...
+
 
 class HttpSender(Protocol):
     def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
@@ -116,11 +121,67 @@ class Resolver(Protocol):
     def __call__(self, host: str) -> Sequence[str]: ...
 
 
-def resolve_host(host: str) -> list[str]:
-    return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a delivery goes: the name it is addressed to (Host, SNI, certificate) and its parts."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
 
 
-def check_url(url: str, allow_private: bool, resolver: Resolver = resolve_host) -> str:
+def delivery_target(url: str, allow_private: bool) -> Target:
+    """The URL's parts, refusing anything but https (plain http only where private targets are allowed:
+    the local stack, whose receivers listen on loopback)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationFailed(
+            "Webhook URL must be an http(s) URL", {"url": "must start with http:// or https://"}
+        )
+    if parts.scheme != "https" and not allow_private:
+        raise ValidationFailed("Webhook URL must use https", {"url": "must start with https://"})
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise ValidationFailed("Webhook URL has a bad port", {"url": str(error)}) from error
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, parts.hostname, port, path)
+
+
+def refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why a delivery may not connect to `address`, or None: only globally routable unicast addresses
+    pass (`is_global` refuses 127/8, 10/8, 100.64/10, 169.254/16, 172.16/12, 192.168/16, ::1, fc00::/7...).
+    An IPv4-mapped IPv6 address is judged as the IPv4 address it carries."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if not address.is_global or address.is_multicast:
+        return f"{address} is not a public address"
+    return None
+
+
+def checked_addresses(host: str, resolved: Sequence[str], allow_private: bool) -> list[str]:
+    """The addresses a delivery to `host` may connect to, given what its name resolved to. Every one
+    must pass: a name that also resolves to a private address is refused whole (DNS rebinding)."""
+    try:
+        addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in resolved]
+    except ValueError as error:
+        raise ValidationFailed("Webhook URL host does not resolve", {"url": str(error)}) from error
+    if not addresses:
+        raise ValidationFailed("Webhook URL host does not resolve", {"url": f"{host} has no address"})
+    if not allow_private:
+        for address in addresses:
+            reason = refusal(address)
+            if reason:
+                raise ValidationFailed(
+                    "Webhook URL must not point to a private or loopback address",
+                    {"url": f"{host}: {reason}"},
+                )
+    return [str(a) for a in dict.fromkeys(addresses)]
+
+
+def check_url(url: str, allow_private: bool, resolver: Resolver | None = None) -> str:
+    """The check at `PUT /webhooks`, so a tenant hears at once; each delivery checks again."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationFailed(
@@ -128,16 +189,14 @@ def check_url(url: str, allow_private: bool, resolver: Resolver = resolve_host) 
         )
     if allow_private:
         return url
+    if resolver is None:
+        raise ValueError("a resolver is needed to check a URL where private targets are refused")
     try:
-        addresses = [ipaddress.ip_address(a) for a in resolver(parts.hostname)]
+        resolved = resolver(parts.hostname)
     except (OSError, ValueError) as error:
         raise ValidationFailed("Webhook URL host does not resolve", {"url": str(error)}) from error
-    for address in addresses:
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise ValidationFailed(
-                "Webhook URL must not point to a private or loopback address",
-                {"url": f"{parts.hostname} is {address}"},
-            )
+    checked_addresses(parts.hostname, resolved, allow_private)
+    delivery_target(url, allow_private)
     return url
 
 
@@ -147,7 +206,7 @@ def set_endpoint(
     url: str,
     events: Sequence[str],
     allow_private: bool,
-    resolver: Resolver = resolve_host,
+    resolver: Resolver | None = None,
 ) -> dict[str, Any]:
     unknown = [e for e in events if e not in EVENT_TYPES]
     if unknown:
@@ -202,12 +261,16 @@ def deliver(
     now: Callable[[], float] = time.time,
     timeout: float = 10.0,
     first_retry_seconds: int = 30,
+    max_attempts: int = 8,
 ) -> str:
-    """One delivery attempt. Returns the outcome, or raises RetryLater with the backoff to wait."""
+    """One delivery attempt. Returns the outcome, or raises RetryLater with the backoff to wait.
+
+    The attempt that reaches `max_attempts` settles the event as `failed` (visible, replayable)
+    rather than leaving its message to the dead-letter queue."""
     event = store.get_event(tenant_id, event_id)
     if event is None:
         return "missing"
-    if event.get("delivery_status") in ("delivered", "skipped", "disabled"):
+    if event.get("delivery_status") in SETTLED:
         return str(event["delivery_status"])  # a duplicate queue message: already settled
     endpoint = store.get_endpoint(tenant_id)
     subscribed = endpoint is not None and bool(set(_names_of(event["type"])) & set(endpoint.events))
@@ -229,7 +292,7 @@ def deliver(
     except OSError as error:
         status, detail = 0, f"connection failed: {error}"
     else:
-        detail = f"HTTP {status}"
+        detail = f"HTTP {status}" + (" (redirects are not followed)" if 300 <= status < 400 else "")
     if 200 <= status < 300:
         store.record_attempt(tenant_id, event_id, "delivered", detail)
         return "delivered"
@@ -238,7 +301,23 @@ def deliver(
         store.record_attempt(tenant_id, event_id, "disabled", detail)
         return "disabled"
     attempts = store.record_attempt(tenant_id, event_id, "retrying", detail)
+    if attempts >= max_attempts:
+        store.mark_failed(tenant_id, event_id, f"{detail}; gave up after {attempts} attempts")
+        return "failed"
     raise RetryLater(backoff_delay(attempts, first_retry_seconds=first_retry_seconds), detail)
+
+
+def dead_lettered(store: WebhookStore, tenant_id: str, event_id: str, receives: int) -> str:
+    """A message that ran out of receives (a crash or a timeout between attempts) settles its event."""
+    event = store.get_event(tenant_id, event_id)
+    if event is None:
+        return "missing"
+    if event.get("delivery_status") in SETTLED:
+        return str(event["delivery_status"])
+    store.mark_failed(
+        tenant_id, event_id, f"moved to the dead-letter queue after {receives} receives; replay to send again"
+    )
+    return "failed"
 
 
 def replay(store: WebhookStore, tenant_id: str, event_id: str) -> dict[str, Any]:

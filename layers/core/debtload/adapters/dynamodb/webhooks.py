@@ -65,6 +65,18 @@ class DynamoWebhookStore:
         )
         return int(item.get("attempts", 1))
 
+    def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
+        self.table.update(
+            keys.tenant_pk(tenant_id),
+            keys.event_sk(event_id),
+            "SET delivery_status = :failed, last_attempt = :detail, failed_at = :now",
+            values={
+                ":failed": "failed",
+                ":detail": detail,
+                ":now": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+        )
+
     def reset_event(self, tenant_id: str, event_id: str) -> None:
         self.table.update(
             keys.tenant_pk(tenant_id),

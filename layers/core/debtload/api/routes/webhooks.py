@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from debtload.adapters.http_sender import resolve_host
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
 from debtload.domain import webhooks
@@ -35,6 +36,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             request.url,
             request.events,
             allow_private=deps.config.webhook_allow_private_targets,
+            resolver=resolve_host,
         )
 
     @router.get("/webhooks", tags=["webhooks"], summary="The webhook endpoint, secret masked")

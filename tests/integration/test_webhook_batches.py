@@ -1,0 +1,177 @@
+"""A batch of webhook events: one tenant's slow receiver delays nobody else, and the function stops
+before its own deadline, handing back what it did not attempt.
+
+Receivers are loopback servers; the store is in memory (what is under test is the batch, not DynamoDB).
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from debtload.adapters.http_sender import PinnedHttpSender
+from debtload.domain import webhooks
+from debtload.tasks.webhooks import WebhookDeliveryTask
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.endpoints: dict[str, webhooks.Endpoint] = {}
+        self.events: dict[tuple[str, str], dict[str, Any]] = {}
+        self.lock = threading.Lock()
+
+    def get_endpoint(self, tenant_id: str) -> webhooks.Endpoint | None:
+        return self.endpoints.get(tenant_id)
+
+    def put_endpoint(self, tenant_id: str, endpoint: webhooks.Endpoint) -> None:
+        self.endpoints[tenant_id] = endpoint
+
+    def disable_endpoint(self, tenant_id: str, reason: str) -> None:
+        raise AssertionError("not expected here")
+
+    def get_event(self, tenant_id: str, event_id: str) -> dict[str, Any] | None:
+        return self.events.get((tenant_id, event_id))
+
+    def record_attempt(self, tenant_id: str, event_id: str, status: str, detail: str) -> int:
+        with self.lock:
+            event = self.events[(tenant_id, event_id)]
+            event.update(delivery_status=status, last_attempt=detail, attempts=event.get("attempts", 0) + 1)
+            return int(event["attempts"])
+
+    def reset_event(self, tenant_id: str, event_id: str) -> None:
+        raise AssertionError("not expected here")
+
+    def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
+        self.events[(tenant_id, event_id)].update(delivery_status="failed", last_attempt=detail)
+
+
+class VisibilityLog:
+    def __init__(self) -> None:
+        self.changed: list[str] = []
+
+    def change_message_visibility(self, QueueUrl: str, ReceiptHandle: str, VisibilityTimeout: int) -> None:
+        self.changed.append(ReceiptHandle)
+
+
+def _receiver(slow: bool) -> Iterator[tuple[int, list[float]]]:
+    arrivals: list[float] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            arrivals.append(time.monotonic())
+            if slow:  # trickles a byte every 0.2 s, for longer than any deadline: no single read times out
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:
+                        return
+                    time.sleep(0.2)
+            else:
+                self.send_response(204)
+                self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], arrivals
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def slow() -> Iterator[tuple[int, list[float]]]:
+    yield from _receiver(slow=True)
+
+
+@pytest.fixture
+def fast() -> Iterator[tuple[int, list[float]]]:
+    yield from _receiver(slow=False)
+
+
+def _setup(store: MemoryStore, tenant: str, port: int, count: int) -> list[dict[str, Any]]:
+    store.put_endpoint(
+        tenant,
+        webhooks.Endpoint(
+            url=f"http://hooks.{tenant}.example:{port}/h", events=("job.completed",), secret="s"
+        ),
+    )
+    records = []
+    for n in range(count):
+        event_id = f"evt_{tenant}_{n}"
+        store.events[(tenant, event_id)] = {
+            "event_id": event_id,
+            "type": "job.completed",
+            "created_at": "2026-12-02T00:00:00Z",
+            "data": {},
+            "delivery_status": "pending",
+        }
+        records.append(
+            {
+                "messageId": f"msg-{event_id}",
+                "receiptHandle": f"rh-{event_id}",
+                "body": json.dumps({"tenant_id": tenant, "event_id": event_id}),
+            }
+        )
+    return records
+
+
+def _task(store: MemoryStore, sqs: VisibilityLog) -> WebhookDeliveryTask:
+    sender = PinnedHttpSender(allow_private=True, resolver=lambda host: ["127.0.0.1"])
+    return WebhookDeliveryTask(store, sender, "queue-url", sqs, delivery_timeout=1.0)
+
+
+def _countdown(milliseconds: int) -> Callable[[], int]:
+    deadline = time.monotonic() + milliseconds / 1000
+    return lambda: max(0, int((deadline - time.monotonic()) * 1000))
+
+
+def test_a_slow_tenant_does_not_delay_the_others(slow: Any, fast: Any) -> None:
+    store, sqs = MemoryStore(), VisibilityLog()
+    slow_records = _setup(store, "slowco", slow[0], 3)
+    fast_records = _setup(store, "fastco", fast[0], 3)
+    started = time.monotonic()
+    result = _task(store, sqs).handle_batch(slow_records + fast_records, _countdown(30_000))
+    elapsed = time.monotonic() - started
+
+    fast_arrivals = fast[1]
+    assert len(fast_arrivals) == 3 and max(fast_arrivals) - started < 1.0  # not queued behind slowco
+    assert all(
+        store.events[("fastco", f"evt_fastco_{n}")]["delivery_status"] == "delivered" for n in range(3)
+    )
+    # slowco's three deliveries each end at the 1 s total deadline, though each byte came within 0.2 s
+    assert elapsed < 4.0
+    assert {f["itemIdentifier"] for f in result["batchItemFailures"]} == {
+        r["messageId"] for r in slow_records
+    }
+    assert sorted(sqs.changed) == sorted(r["receiptHandle"] for r in slow_records)  # each backs off
+    assert "deadline" in store.events[("slowco", "evt_slowco_0")]["last_attempt"]
+
+
+def test_the_batch_stops_before_the_function_deadline_and_returns_what_it_did_not_try(slow: Any) -> None:
+    store, sqs = MemoryStore(), VisibilityLog()
+    records = _setup(store, "slowco", slow[0], 5)
+    started = time.monotonic()
+    # 3.5 s left: one 1 s delivery fits with the 1 s safety margin, a third would not.
+    result = _task(store, sqs).handle_batch(records, _countdown(3_500))
+    assert time.monotonic() - started < 3.0
+    attempted = [
+        r for r in records if store.events[("slowco", json.loads(r["body"])["event_id"])].get("attempts")
+    ]
+    untouched = [r for r in records if r not in attempted]
+    assert 1 <= len(attempted) <= 2 and untouched
+    assert {f["itemIdentifier"] for f in result["batchItemFailures"]} == {r["messageId"] for r in records}
+    # Messages not attempted keep their visibility: they come back as they are, with no attempt counted.
+    assert sorted(sqs.changed) == sorted(r["receiptHandle"] for r in attempted)
