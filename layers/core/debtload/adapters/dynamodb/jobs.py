@@ -273,7 +273,8 @@ _MAX_PACKED_BYTES = 300_000  # DynamoDB items stop at 400 KB
 def _packed(outcome: RowOutcome) -> list[Any]:
     if outcome.ok:
         return [outcome.row, 1, outcome.ref]
-    return [outcome.row, 0, outcome.error, dict(outcome.data)]
+    packed = [outcome.row, 0, outcome.error, dict(outcome.data)]
+    return [*packed, 1] if outcome.truncated else packed
 
 
 def _pack(outcomes: Sequence[RowOutcome]) -> list[list[list[Any]]]:
@@ -292,8 +293,23 @@ def _pack(outcomes: Sequence[RowOutcome]) -> list[list[list[Any]]]:
 
 def _unpack(packed: list[Any]) -> dict[str, Any]:
     if packed[1] == 1:
-        return {"row": int(packed[0]), "status": "succeeded", "error": None, "ref": packed[2], "data": None}
-    return {"row": int(packed[0]), "status": "failed", "error": packed[2], "ref": None, "data": packed[3]}
+        return {
+            "row": int(packed[0]),
+            "status": "succeeded",
+            "error": None,
+            "ref": packed[2],
+            "data": None,
+            "truncated": False,
+        }
+    return {
+        "row": int(packed[0]),
+        "status": "failed",
+        "error": packed[2],
+        "ref": None,
+        "data": packed[3],
+        # The stored data was cut to fit DynamoDB's item limit (domain/jobs/row_data.py).
+        "truncated": len(packed) > 4 and bool(packed[4]),
+    }
 
 
 def outbox_item(event: OutboxEvent) -> dict[str, Any]:
