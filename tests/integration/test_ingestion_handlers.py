@@ -379,7 +379,10 @@ def deliver_until_done(invoke: Invoke, resources: MotoResources, rounds: int = 8
                 }
                 for m in batch
             ]
-            failures = {f["itemIdentifier"] for f in invoke("WorkerFunction", {"Records": records})["batchItemFailures"]}
+            failures = {
+                f["itemIdentifier"]
+                for f in invoke("WorkerFunction", {"Records": records})["batchItemFailures"]
+            }
             if source == "JobDeadLetterQueue":
                 dead = [m for m in batch if m["MessageId"] in failures]
                 continue

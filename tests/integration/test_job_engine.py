@@ -350,7 +350,9 @@ def test_the_dead_letter_handler_falls_back_to_a_minimal_record_and_never_raises
 ) -> None:
     engine = Engine(moto_resources)
     store = RefusingOutcomesStore(engine.table)
-    worker = JobWorker(store, S3ClaimStore(moto_resources.bucket), engine.publisher, {"test": engine.processor})
+    worker = JobWorker(
+        store, S3ClaimStore(moto_resources.bucket), engine.publisher, {"test": engine.processor}
+    )
     job = engine.submitter.submit(TENANT, "test", rows(3))
     (body,) = engine.queue.bodies
     worker.handle_dead_chunk(body, "moved to the dead-letter queue")
@@ -373,3 +375,63 @@ def test_a_job_that_cannot_be_queued_publishes_job_failed(moto_resources: MotoRe
         engine.submitter.submit(TENANT, "test", rows(1200))
     (event,) = engine.publisher.events
     assert event.type == "job.failed" and [e["event_id"] for e in engine.outbox()] == [event.event_id]
+
+
+class DownPublisher:
+    def publish(self, event: OutboxEvent) -> None:
+        raise ConnectionError("webhook queue unreachable")
+
+
+def test_an_unpublished_job_failed_is_swept_once_after_a_minute(moto_resources: MotoResources) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from debtload.adapters.dynamodb.outbox import DynamoOutbox
+    from debtload.domain.jobs.outbox import SentMarkingPublisher, sweep_outbox
+
+    engine = Engine(moto_resources)
+    outbox = DynamoOutbox(engine.table)
+    engine.queue.fail_after = 0  # SQS is down: the chunks and the event both fail to go out
+    submitter = JobSubmitter(
+        engine.store,
+        engine.queue,
+        S3ClaimStore(moto_resources.bucket),
+        SentMarkingPublisher(DownPublisher(), outbox),
+    )
+    with pytest.raises(EnqueueFailed):
+        submitter.submit(TENANT, "test", rows(3))
+    (entry,) = engine.outbox()
+    assert entry["type"] == "job.failed" and "published_at" not in entry
+
+    sent = RecordingPublisher()
+    now = datetime.now(UTC)
+    assert sweep_outbox(outbox, sent, now) == {"published": 0, "failed": 0}  # younger than a minute
+    assert sweep_outbox(outbox, sent, now + timedelta(minutes=2)) == {"published": 1, "failed": 0}
+    assert [e.event_id for e in sent.events] == [entry["event_id"]] and sent.events[0].type == "job.failed"
+    assert sweep_outbox(outbox, sent, now + timedelta(minutes=7)) == {"published": 0, "failed": 0}
+    (marked,) = engine.outbox()
+    assert "published_at" in marked and "GSI1PK" not in marked
+
+
+def test_a_published_event_is_marked_sent_and_never_swept(moto_resources: MotoResources) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from debtload.adapters.dynamodb.outbox import DynamoOutbox
+    from debtload.domain.jobs.outbox import SentMarkingPublisher, sweep_outbox
+
+    engine = Engine(moto_resources)
+    outbox = DynamoOutbox(engine.table)
+    worker = JobWorker(
+        engine.store,
+        S3ClaimStore(moto_resources.bucket),
+        SentMarkingPublisher(engine.publisher, outbox),
+        {"test": engine.processor},
+    )
+    engine.submitter.submit(TENANT, "test", rows(2))
+    for body in engine.queue.bodies:
+        worker.handle_chunk(body)
+    assert [e.type for e in engine.publisher.events] == ["job.completed"]
+    swept = RecordingPublisher()
+    assert sweep_outbox(outbox, swept, datetime.now(UTC) + timedelta(hours=1)) == {
+        "published": 0,
+        "failed": 0,
+    }

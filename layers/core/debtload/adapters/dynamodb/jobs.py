@@ -313,13 +313,17 @@ def _unpack(packed: list[Any]) -> dict[str, Any]:
 
 
 def outbox_item(event: OutboxEvent) -> dict[str, Any]:
+    created = event.created_at or _now()
     return {
         "PK": keys.tenant_pk(event.tenant_id),
         "SK": keys.event_sk(event.event_id),
+        # Unsent until the publisher marks it: the outbox sweep finds it (adapters/dynamodb/outbox.py).
+        "GSI1PK": "OUTBOX#UNSENT",
+        "GSI1SK": f"{created}#{event.tenant_id}#{event.event_id}",
         "event_id": event.event_id,
         "type": event.type,
         "data": dict(event.data),
-        "created_at": event.created_at or _now(),
+        "created_at": created,
         "delivery_status": "pending",
         "attempts": 0,
         "expires_at": _expires_at(30),
