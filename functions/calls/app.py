@@ -9,7 +9,7 @@ from debtload.adapters.connect_dialer import ConnectDialer, ConnectSettings
 from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.eventbridge_dialer import EventBridgeDialer
-from debtload.adapters.sqs_queues import SqsEventPublisher
+from debtload.adapters.outbox_publisher import outbox_publisher
 from debtload.config import Config
 from debtload.domain.call_runs import Dialer
 from debtload.log_masking import masked_logger
@@ -25,7 +25,7 @@ tasks = CallTasks(
     store=DynamoCallRunStore(table),
     dialer=dialer,
     config=config,
-    publisher=SqsEventPublisher(config.webhook_queue_url),
+    publisher=outbox_publisher(table, config.webhook_queue_url),
 )
 
 

@@ -1,4 +1,5 @@
-"""Worker function: job chunks from JobQueue (and its dead letters). Wiring only; see debtload.tasks.worker."""
+"""Worker function: job chunks from JobQueue (and its dead letters), and the scheduled outbox sweep.
+Wiring only; see debtload.tasks.worker."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from debtload.config import Config
 from debtload.log_masking import masked_logger
 from debtload.observability import traced
-from debtload.tasks.worker import WorkerTask
+from debtload.tasks.worker import WorkerTask, is_scheduled_event
 
 logger = masked_logger()
 metrics = Metrics()
@@ -27,6 +28,8 @@ def record_handler(record: SQSRecord) -> None:
 @traced
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if is_scheduled_event(event):
+        return task.sweep_outbox()
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

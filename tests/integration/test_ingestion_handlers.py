@@ -350,3 +350,69 @@ def test_batch_routes_are_rate_limited_with_headers(
     assert int(limited["headers"]["Retry-After"]) > 0 and body_of(limited)["code"] == "rate_limited"
     # Other routes have their own, larger budget.
     assert call(invoke, "GET", "/credits")["statusCode"] == 200
+
+
+def deliver_until_done(invoke: Invoke, resources: MotoResources, rounds: int = 8) -> None:
+    """The SQS event sources as on AWS: a failed record comes back, and after JobMaxReceiveCount
+    receives it moves to the dead-letter queue, which the worker consumes too."""
+    sqs = resources.client("sqs")
+    limit = int(resources.template.parameters["JobMaxReceiveCount"])
+    receives: dict[str, int] = {}
+    dead: list[dict[str, Any]] = []
+    for _ in range(rounds):
+        url = resources.queue_url("JobQueue")
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0).get(
+            "Messages", []
+        )
+        if not messages and not dead:
+            return
+        for source, batch in (("JobQueue", messages), ("JobDeadLetterQueue", dead)):
+            if not batch:
+                continue
+            records = [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m.get("ReceiptHandle", ""),
+                    "body": m["Body"],
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": resources.template.arn(source),
+                }
+                for m in batch
+            ]
+            failures = {
+                f["itemIdentifier"]
+                for f in invoke("WorkerFunction", {"Records": records})["batchItemFailures"]
+            }
+            if source == "JobDeadLetterQueue":
+                dead = [m for m in batch if m["MessageId"] in failures]
+                continue
+            for m in batch:
+                receives[m["MessageId"]] = receives.get(m["MessageId"], 0) + 1
+                if m["MessageId"] not in failures or receives[m["MessageId"]] >= limit:
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+                    if m["MessageId"] in failures:
+                        dead.append(m)
+
+
+def test_a_500_kb_note_row_fails_alone_and_the_job_ends_completed_with_errors(
+    invoke: Invoke, moto_resources: MotoResources, demo_tenant: str
+) -> None:
+    make_case(invoke, CASE_A)
+    rows = [{"type": 0, "caseId": CASE_A, "description": f"note {i}"} for i in range(1000)]
+    rows[417] = {"type": 0, "caseId": CASE_A, "description": "x" * 500_000}
+    accepted = call(invoke, "POST", "/ingestion-jobs", body={"rows": rows})
+    assert accepted["statusCode"] == 202
+    job_id = body_of(accepted)["jobId"]
+
+    deliver_until_done(invoke, moto_resources)
+
+    status = body_of(call(invoke, "GET", f"/ingestion-jobs/{job_id}", resource="/ingestion-jobs/{jobId}"))
+    assert status == {"status": 3, "rowsTotal": 1000, "rowsSucceeded": 999, "rowsFailed": 1}
+    (failed,) = body_of(
+        call(invoke, "GET", f"/jobs/{job_id}/rows", query={"status": "failed"}, resource="/jobs/{id}/rows")
+    )["results"]
+    assert failed["row"] == 417 and failed["truncated"] is True
+    assert failed["error"] == (
+        "description is 500,000 characters (500,000 bytes); at most 10000 characters are accepted"
+    )
+    assert "truncated: 500,000 bytes" in failed["data"]["description"]

@@ -283,3 +283,155 @@ def test_s3_get_object_failing_once_is_retried_without_loss(moto_resources: Moto
     final = engine.store.get_job(TENANT, job.job_id)
     assert final is not None and final.status is JobStatus.COMPLETED and final.rows_succeeded == 2
     assert engine.written_items(job.job_id) == 2
+
+
+# --- One oversized row must not wedge a job (issue 13, defect 3) ---------------------------------
+
+
+def test_moto_refuses_items_over_400_kb_as_dynamodb_does(moto_resources: MotoResources) -> None:
+    """The tests below rely on moto refusing a >400 KB item on the write paths the engine uses."""
+    table = DynamoTable(moto_resources.table_name)
+    big = {"PK": f"TENANT#{TENANT}", "SK": "TEST#big", "v": "x" * 500_000}
+    for write in (
+        lambda: table.put(big),
+        lambda: table.batch_write([big]),
+        lambda: table.transact([{"Put": {"Item": big}}]),
+    ):
+        with pytest.raises(Exception, match="Item size has exceeded the maximum allowed size"):
+            write()
+
+
+def test_a_failed_row_with_a_1_mb_cell_is_stored_truncated_and_the_job_ends(
+    moto_resources: MotoResources,
+) -> None:
+    engine = Engine(moto_resources)
+    job = engine.submitter.submit(
+        TENANT, "test", [JobRow(0, {"bad": True, "cell": "é" * 1_000_000, "id": "A-1"}), *rows(3)[1:]]
+    )
+    for body in engine.queue.bodies:
+        engine.worker.handle_chunk(body)
+    final = engine.store.get_job(TENANT, job.job_id)
+    assert final is not None and final.status is JobStatus.COMPLETED_WITH_ERRORS
+    assert (final.rows_total, final.rows_succeeded, final.rows_failed) == (3, 2, 1)
+    (failed,), _ = engine.store.list_row_outcomes(TENANT, job.job_id, "failed", None, 10)
+    assert failed["row"] == 0 and failed["error"] == "bad row" and failed["truncated"] is True
+    assert failed["data"]["id"] == "A-1"  # small values are kept whole
+    assert "truncated" in failed["data"]["cell"] and "2,000,000 bytes" in failed["data"]["cell"]
+    assert len(failed["data"]["cell"].encode()) < 20_000
+
+
+def test_a_dead_chunk_with_an_oversized_row_is_counted_and_never_raises(
+    moto_resources: MotoResources,
+) -> None:
+    engine = Engine(moto_resources)
+    job = engine.submitter.submit(TENANT, "test", [JobRow(0, {"text": "x" * 500_000}), *rows(3)[1:]])
+    assert len(engine.queue.bodies) == 2
+    for body in engine.queue.bodies:  # both chunks exhausted their retries
+        engine.worker.handle_dead_chunk(body, "moved to the dead-letter queue")
+    final = engine.store.get_job(TENANT, job.job_id)
+    assert final is not None and final.status is JobStatus.FAILED
+    assert (final.rows_succeeded, final.rows_failed) == (0, 3)
+    failed, _ = engine.store.list_row_outcomes(TENANT, job.job_id, "failed", None, 10)
+    assert [r["row"] for r in failed] == [0, 1, 2]
+    assert failed[0]["truncated"] is True and failed[1]["truncated"] is False
+
+
+class RefusingOutcomesStore(DynamoJobStore):
+    """Row outcomes that carry data are refused, as a write DynamoDB rejects for any reason would be."""
+
+    def save_row_outcomes(self, tenant_id: str, job_id: str, outcomes: Sequence[RowOutcome]) -> None:
+        if any(o.data for o in outcomes):
+            raise RuntimeError("ValidationException: Item size has exceeded the maximum allowed size")
+        super().save_row_outcomes(tenant_id, job_id, outcomes)
+
+
+def test_the_dead_letter_handler_falls_back_to_a_minimal_record_and_never_raises(
+    moto_resources: MotoResources,
+) -> None:
+    engine = Engine(moto_resources)
+    store = RefusingOutcomesStore(engine.table)
+    worker = JobWorker(
+        store, S3ClaimStore(moto_resources.bucket), engine.publisher, {"test": engine.processor}
+    )
+    job = engine.submitter.submit(TENANT, "test", rows(3))
+    (body,) = engine.queue.bodies
+    worker.handle_dead_chunk(body, "moved to the dead-letter queue")
+    worker.handle_dead_chunk({"not": "a chunk"}, "moved to the dead-letter queue")  # malformed: logged
+    final = store.get_job(TENANT, job.job_id)
+    assert final is not None and final.status is JobStatus.FAILED and final.rows_failed == 3
+    failed, _ = store.list_row_outcomes(TENANT, job.job_id, "failed", None, 10)
+    assert [r["row"] for r in failed] == [0, 1, 2]
+    assert all(r["error"] == "moved to the dead-letter queue" and r["data"] == {} for r in failed)
+    assert failed[0]["truncated"] is True
+
+
+# --- job.failed always goes out (issue 13, defect 11) --------------------------------------------
+
+
+def test_a_job_that_cannot_be_queued_publishes_job_failed(moto_resources: MotoResources) -> None:
+    engine = Engine(moto_resources)
+    engine.queue.fail_after = 1
+    with pytest.raises(EnqueueFailed):
+        engine.submitter.submit(TENANT, "test", rows(1200))
+    (event,) = engine.publisher.events
+    assert event.type == "job.failed" and [e["event_id"] for e in engine.outbox()] == [event.event_id]
+
+
+class DownPublisher:
+    def publish(self, event: OutboxEvent) -> None:
+        raise ConnectionError("webhook queue unreachable")
+
+
+def test_an_unpublished_job_failed_is_swept_once_after_a_minute(moto_resources: MotoResources) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from debtload.adapters.dynamodb.outbox import DynamoOutbox
+    from debtload.domain.jobs.outbox import SentMarkingPublisher, sweep_outbox
+
+    engine = Engine(moto_resources)
+    outbox = DynamoOutbox(engine.table)
+    engine.queue.fail_after = 0  # SQS is down: the chunks and the event both fail to go out
+    submitter = JobSubmitter(
+        engine.store,
+        engine.queue,
+        S3ClaimStore(moto_resources.bucket),
+        SentMarkingPublisher(DownPublisher(), outbox),
+    )
+    with pytest.raises(EnqueueFailed):
+        submitter.submit(TENANT, "test", rows(3))
+    (entry,) = engine.outbox()
+    assert entry["type"] == "job.failed" and "published_at" not in entry
+
+    sent = RecordingPublisher()
+    now = datetime.now(UTC)
+    assert sweep_outbox(outbox, sent, now) == {"published": 0, "failed": 0}  # younger than a minute
+    assert sweep_outbox(outbox, sent, now + timedelta(minutes=2)) == {"published": 1, "failed": 0}
+    assert [e.event_id for e in sent.events] == [entry["event_id"]] and sent.events[0].type == "job.failed"
+    assert sweep_outbox(outbox, sent, now + timedelta(minutes=7)) == {"published": 0, "failed": 0}
+    (marked,) = engine.outbox()
+    assert "published_at" in marked and "GSI1PK" not in marked
+
+
+def test_a_published_event_is_marked_sent_and_never_swept(moto_resources: MotoResources) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from debtload.adapters.dynamodb.outbox import DynamoOutbox
+    from debtload.domain.jobs.outbox import SentMarkingPublisher, sweep_outbox
+
+    engine = Engine(moto_resources)
+    outbox = DynamoOutbox(engine.table)
+    worker = JobWorker(
+        engine.store,
+        S3ClaimStore(moto_resources.bucket),
+        SentMarkingPublisher(engine.publisher, outbox),
+        {"test": engine.processor},
+    )
+    engine.submitter.submit(TENANT, "test", rows(2))
+    for body in engine.queue.bodies:
+        worker.handle_chunk(body)
+    assert [e.type for e in engine.publisher.events] == ["job.completed"]
+    swept = RecordingPublisher()
+    assert sweep_outbox(outbox, swept, datetime.now(UTC) + timedelta(hours=1)) == {
+        "published": 0,
+        "failed": 0,
+    }

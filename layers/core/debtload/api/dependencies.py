@@ -9,9 +9,11 @@ from debtload.adapters.dynamodb.rate_limits import DynamoRateLimitStore
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
+from debtload.adapters.outbox_publisher import outbox_publisher
 from debtload.adapters.s3_files import S3ClaimStore
-from debtload.adapters.sqs_queues import SqsChunkQueue, SqsEventPublisher
+from debtload.adapters.sqs_queues import SqsChunkQueue
 from debtload.config import Config
+from debtload.domain.jobs.outbox import SentMarkingPublisher
 from debtload.domain.jobs.submit import JobSubmitter
 
 
@@ -23,14 +25,14 @@ class ApiDependencies:
     jobs: DynamoJobStore
     submitter: JobSubmitter
     webhooks: DynamoWebhookStore
-    publisher: SqsEventPublisher
+    publisher: SentMarkingPublisher
     rate_limits: DynamoRateLimitStore
 
     @classmethod
     def from_config(cls, config: Config) -> ApiDependencies:
         table = DynamoTable(config.table_name)
         jobs = DynamoJobStore(table)
-        publisher = SqsEventPublisher(config.webhook_queue_url)
+        publisher = outbox_publisher(table, config.webhook_queue_url)
         return cls(
             config=config,
             table=table,

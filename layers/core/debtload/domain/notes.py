@@ -96,11 +96,16 @@ def _check(item: NoteInput) -> tuple[str | None, str | None]:
     try:
         case_id = str(uuid.UUID(str(item.case_id)))
     except (ValueError, TypeError, AttributeError):
-        return None, f"caseId must be a UUID, got {item.case_id!r}"
+        return None, f"caseId must be a UUID, got {repr(item.case_id)[:80]}"
     if not isinstance(item.description, str) or not item.description.strip():
         return None, "description is required and must not be empty"
     if len(item.description) > MAX_DESCRIPTION:
-        return None, f"description is longer than {MAX_DESCRIPTION} characters"
+        # Refused before any write, with its size: DynamoDB would refuse a note over 400 KB anyway,
+        # and the caller needs to know which field to shorten and by how much.
+        return None, (
+            f"description is {len(item.description):,} characters "
+            f"({len(item.description.encode()):,} bytes); at most {MAX_DESCRIPTION} characters are accepted"
+        )
     if item.external_ref is not None and (
         not isinstance(item.external_ref, str)
         or not item.external_ref

@@ -34,10 +34,10 @@ from debtload.domain.file_import.report import (
     now_iso,
     rejection_report,
 )
-from debtload.domain.jobs.events import terminal_event
-from debtload.domain.jobs.model import JobRow, JobStatus
+from debtload.domain.jobs.model import JobRow
 from debtload.domain.jobs.ports import JobStore
 from debtload.domain.jobs.submit import EnqueueFailed, JobSubmitter
+from debtload.domain.jobs.worker import fail_job
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ class FileImportTask:
             job = self.jobs.get_job(tenant_id, str(previous_job))
             if job is not None and not job.status.terminal:
                 reason = "The file import was interrupted before the whole file was read; it was read again"
-                self.jobs.finish(job, JobStatus.FAILED, reason, terminal_event(job, JobStatus.FAILED, reason))
+                fail_job(self.jobs, self.reporter.publisher, job, reason)  # job.failed goes out too
         attempt = int(existing.get("attempt", 1)) + 1
         fields = {
             "status": RECEIVED,

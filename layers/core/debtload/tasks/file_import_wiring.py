@@ -5,8 +5,9 @@ from __future__ import annotations
 from debtload.adapters.dynamodb.imports import DynamoImportStore
 from debtload.adapters.dynamodb.jobs import DynamoJobStore
 from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.outbox_publisher import outbox_publisher
 from debtload.adapters.s3_files import S3ClaimStore, S3FileStore
-from debtload.adapters.sqs_queues import SqsChunkQueue, SqsEventPublisher
+from debtload.adapters.sqs_queues import SqsChunkQueue
 from debtload.config import Config
 from debtload.domain.file_import.report import ImportReporter
 from debtload.domain.jobs.submit import JobSubmitter
@@ -19,7 +20,7 @@ def build_file_import_task(config: Config) -> FileImportTask:
     jobs = DynamoJobStore(table)
     store = DynamoImportStore(table)
     files = S3FileStore()
-    publisher = SqsEventPublisher(config.webhook_queue_url)
+    publisher = outbox_publisher(table, config.webhook_queue_url)
     return FileImportTask(
         store=store,
         files=files,

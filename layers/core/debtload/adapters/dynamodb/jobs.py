@@ -273,7 +273,8 @@ _MAX_PACKED_BYTES = 300_000  # DynamoDB items stop at 400 KB
 def _packed(outcome: RowOutcome) -> list[Any]:
     if outcome.ok:
         return [outcome.row, 1, outcome.ref]
-    return [outcome.row, 0, outcome.error, dict(outcome.data)]
+    packed = [outcome.row, 0, outcome.error, dict(outcome.data)]
+    return [*packed, 1] if outcome.truncated else packed
 
 
 def _pack(outcomes: Sequence[RowOutcome]) -> list[list[list[Any]]]:
@@ -292,18 +293,37 @@ def _pack(outcomes: Sequence[RowOutcome]) -> list[list[list[Any]]]:
 
 def _unpack(packed: list[Any]) -> dict[str, Any]:
     if packed[1] == 1:
-        return {"row": int(packed[0]), "status": "succeeded", "error": None, "ref": packed[2], "data": None}
-    return {"row": int(packed[0]), "status": "failed", "error": packed[2], "ref": None, "data": packed[3]}
+        return {
+            "row": int(packed[0]),
+            "status": "succeeded",
+            "error": None,
+            "ref": packed[2],
+            "data": None,
+            "truncated": False,
+        }
+    return {
+        "row": int(packed[0]),
+        "status": "failed",
+        "error": packed[2],
+        "ref": None,
+        "data": packed[3],
+        # The stored data was cut to fit DynamoDB's item limit (domain/jobs/row_data.py).
+        "truncated": len(packed) > 4 and bool(packed[4]),
+    }
 
 
 def outbox_item(event: OutboxEvent) -> dict[str, Any]:
+    created = event.created_at or _now()
     return {
         "PK": keys.tenant_pk(event.tenant_id),
         "SK": keys.event_sk(event.event_id),
+        # Unsent until the publisher marks it: the outbox sweep finds it (adapters/dynamodb/outbox.py).
+        "GSI1PK": "OUTBOX#UNSENT",
+        "GSI1SK": f"{created}#{event.tenant_id}#{event.event_id}",
         "event_id": event.event_id,
         "type": event.type,
         "data": dict(event.data),
-        "created_at": event.created_at or _now(),
+        "created_at": created,
         "delivery_status": "pending",
         "attempts": 0,
         "expires_at": _expires_at(30),

@@ -80,6 +80,7 @@ class RowOutcome:
     data: Mapping[str, Any]
     error: str | None = None
     ref: str | None = None  # id of what the row created or updated
+    truncated: bool = False  # the stored data was cut to fit (domain/jobs/row_data.py)
 
 
 @dataclass(frozen=True, slots=True)

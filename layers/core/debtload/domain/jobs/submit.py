@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from debtload.domain.jobs.chunking import MAX_INLINE_BYTES, chunk_rows
-from debtload.domain.jobs.events import terminal_event
 from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus
 from debtload.domain.jobs.ports import ChunkQueue, ClaimStore, EventPublisher, JobStore
 
@@ -128,7 +127,7 @@ class JobSubmitter:
         except Exception as error:
             reason = f"Could not queue the job's rows: {type(error).__name__}: {error}"
             failed = self.store.get_job(job.tenant_id, job.job_id) or job
-            self.store.finish(
-                failed, JobStatus.FAILED, reason, terminal_event(failed, JobStatus.FAILED, reason)
-            )
+            from debtload.domain.jobs.worker import fail_job
+
+            fail_job(self.store, self.publisher, failed, reason)
             raise EnqueueFailed(reason) from error

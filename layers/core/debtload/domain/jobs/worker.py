@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from debtload.domain.jobs.events import terminal_event
 from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus, RowOutcome
 from debtload.domain.jobs.ports import ClaimStore, EventPublisher, JobStore, RowProcessor
+from debtload.domain.jobs.row_data import bounded_outcome, minimal_outcome
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,22 @@ def finish_if_complete(store: JobStore, publisher: EventPublisher, job: Job) -> 
         publisher.publish(event)
         return replace(job, status=status, outcome=outcome, finished_at=event.created_at)
     return None
+
+
+def fail_job(store: JobStore, publisher: EventPublisher, job: Job, reason: str) -> bool:
+    """Makes a job that cannot go on Failed with its reason, and publishes its `job.failed` event.
+
+    The event is in the outbox with the terminal status (one transaction), so when publishing fails
+    here (the queue may be what failed) the outbox sweep sends it later. False if the job was
+    terminal already."""
+    event = terminal_event(job, JobStatus.FAILED, reason)
+    if not store.finish(job, JobStatus.FAILED, reason, event):
+        return False
+    try:
+        publisher.publish(event)
+    except Exception:
+        log.exception("job.failed of %s/%s not published; the outbox sweep will", job.tenant_id, job.job_id)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +97,22 @@ class JobWorker:
         self._count(job, message.chunk, outcomes, dead=False)
 
     def handle_dead_chunk(self, body: Mapping[str, object], reason: str) -> None:
-        """A chunk that exhausted its retries: its rows count as failed, so the job still ends."""
-        message = ChunkMessage.from_body(body)
+        """A chunk that exhausted its retries: its rows count as failed, so the job still ends.
+
+        Never raises: a dead-letter message that raised would come back for 14 days and its job would
+        never end. Whatever the rows hold, they are recorded as failed (bounded data, then a minimal
+        record without data), and the chunk is counted."""
+        try:
+            message = ChunkMessage.from_body(body)
+        except Exception:
+            log.exception("dead-letter message that is not a chunk dropped: %.200s", body)
+            return
+        try:
+            self._dead_chunk(message, reason)
+        except Exception:
+            log.exception("dead chunk %s/%s could not be recorded", message.job_id, message.chunk)
+
+    def _dead_chunk(self, message: ChunkMessage, reason: str) -> None:
         job = self.store.get_job(message.tenant_id, message.job_id)
         if job is None or job.status.terminal:
             log.warning(
@@ -98,7 +129,7 @@ class JobWorker:
             rows = []
         if rows:
             outcomes = [RowOutcome(row=r.row, ok=False, data=r.data, error=reason) for r in rows]
-            self.store.save_row_outcomes(job.tenant_id, job.job_id, outcomes)
+            self._save_outcomes(job, outcomes)
         updated = self.store.count_chunk(
             job.tenant_id, job.job_id, message.chunk, 0, message.row_count, dead=True
         )
@@ -107,13 +138,21 @@ class JobWorker:
         else:
             self._finish(updated)
 
+    def _save_outcomes(self, job: Job, outcomes: list[RowOutcome]) -> None:
+        """Bounded outcomes; if even those are refused, the rows and their errors without data."""
+        try:
+            self.store.save_row_outcomes(job.tenant_id, job.job_id, [bounded_outcome(o) for o in outcomes])
+        except Exception:
+            log.exception("outcomes of job %s refused; recording them without their data", job.job_id)
+            self.store.save_row_outcomes(job.tenant_id, job.job_id, [minimal_outcome(o) for o in outcomes])
+
     def _rows(self, message: ChunkMessage) -> list[JobRow]:
         if message.claim is not None:
             return self.claims.get_rows(message.claim)
         return list(message.rows)
 
     def _count(self, job: Job, chunk: int, outcomes: list[RowOutcome], dead: bool) -> None:
-        self.store.save_row_outcomes(job.tenant_id, job.job_id, outcomes)
+        self.store.save_row_outcomes(job.tenant_id, job.job_id, [bounded_outcome(o) for o in outcomes])
         succeeded = sum(1 for o in outcomes if o.ok)
         updated = self.store.count_chunk(
             job.tenant_id, job.job_id, chunk, succeeded, len(outcomes) - succeeded, dead=dead
