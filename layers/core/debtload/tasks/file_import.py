@@ -42,6 +42,8 @@ from debtload.domain.jobs.submit import EnqueueFailed, JobSubmitter
 log = logging.getLogger(__name__)
 
 MAX_EXCEL_BYTES = 200 * 1024 * 1024  # spooled to /tmp, which holds 512 MB by default
+# A CSV is streamed, but one function run must read it through: about 2.5 million rows.
+MAX_CSV_BYTES = 512 * 1024 * 1024
 DEFAULT_LEASE_SECONDS = 300
 
 
@@ -164,7 +166,9 @@ class FileImportTask:
                 self._check_target(key)
                 spec = KIND_SPECS[key.kind]
                 fmt = reader.file_format(key.name)
+                _check_size(fmt, dropped.size)  # the event's size: refused before any read
                 info = self.files.head(dropped.bucket, dropped.key)
+                _check_size(fmt, info.size)
                 options = read_options(key.kind, info.metadata)
                 table = self._open(fmt, dropped, info, options, cleanup)
                 columns = map_columns(spec, table.header)
@@ -256,11 +260,6 @@ class FileImportTask:
             stream = self.files.open_stream(dropped.bucket, dropped.key, dropped.etag)
             cleanup.callback(stream.close)
             return reader.open_csv(stream, encoding=options.encoding, delimiter=options.delimiter)
-        if info.size > MAX_EXCEL_BYTES:
-            raise Rejected(
-                f"The workbook is {info.size // 1_000_000} MB; Excel files up to "
-                f"{MAX_EXCEL_BYTES // 1_000_000} MB are read. Export larger ones as CSV"
-            )
         # A workbook is a zip archive, which is read from its end: it is spooled to local disk.
         handle, path = tempfile.mkstemp(suffix=os.path.splitext(dropped.key)[1], dir=self.tmp_dir)
         os.close(handle)
@@ -338,6 +337,19 @@ class FileImportTask:
         self.files.put_json(dropped.bucket, imports.report_key(dropped.key), report)
         with contextlib.suppress(imports.ObjectMissing):
             self.files.move(dropped.bucket, dropped.key, imports.rejected_key(dropped.key))
+
+
+def _check_size(fmt: str, size: int) -> None:
+    if fmt == "csv" and size > MAX_CSV_BYTES:
+        raise Rejected(
+            f"The file is {size / 1_000_000:,.0f} MB; CSV files up to {MAX_CSV_BYTES // 1_000_000} MB "
+            "are read. Split it into several files"
+        )
+    if fmt != "csv" and size > MAX_EXCEL_BYTES:
+        raise Rejected(
+            f"The workbook is {size // 1_000_000} MB; Excel files up to "
+            f"{MAX_EXCEL_BYTES // 1_000_000} MB are read. Export larger ones as CSV"
+        )
 
 
 def _remove_quietly(path: str) -> None:
