@@ -654,3 +654,79 @@ def test_a_french_collections_csv_becomes_a_bulk(
     assert [(c["amount"], c["scheduled_date"]) for c in listed] == [
         (1250, "2099-12-07")
     ]  # Saturday -> Monday
+
+
+class Interrupted(BaseException):
+    """What a Lambda timeout does to a run: it stops mid-statement, no `except Exception` runs."""
+
+
+def test_an_interrupted_customers_import_resumes_its_one_job_and_calls_nobody_twice(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functools import partial
+
+    from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+    from debtload.adapters.dynamodb.imports import DynamoImportStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+    from debtload.domain.jobs import chunking, submit
+
+    monkeypatch.setattr(submit, "chunk_rows", partial(chunking.chunk_rows, max_rows=2))
+    monkeypatch.setattr(submit, "SEND_BATCH", 1)
+    campaign_id = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "POST", "/campaigns", principal=ADMIN, body={"name": "R", "service_type": "debt_collection"}
+            ),
+        )
+    )["id"]
+    content = "N° de prêt;Prénom;Nom;Portable;Montant du prêt;Date d'échéance\r\n" + "".join(
+        f"LN-{i};Jean;Dupont;06 12 34 56 7{i};100;05/04/2026\r\n" for i in range(6)
+    )
+    key = f"imports/{demo_data}/customers/{campaign_id}/clients.csv"
+    s3 = moto_resources.client("s3")
+    put = s3.put_object(
+        Bucket=moto_resources.bucket,
+        Key=key,
+        Body=content.encode("cp1252"),
+        Metadata={"initiate-call": "true", "agent-id": "agent-7"},
+    )
+    event = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(content))
+
+    module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
+    queue = module.task.submitter.queue
+    real_send = queue.send_chunks
+    sent: list[int] = []
+
+    def send_then_time_out(messages: Any) -> None:
+        if len(sent) == 2:
+            raise Interrupted
+        real_send(messages)
+        sent.extend(m.chunk for m in messages)
+
+    monkeypatch.setattr(queue, "send_chunks", send_then_time_out)
+    with pytest.raises(Interrupted):
+        invoke("FileImportFunction", event)
+    drain_worker(invoke, moto_resources)  # the two chunks sent are processed, their debtors called
+
+    store = DynamoImportStore(DynamoTable(moto_resources.table_name))
+    (record,) = store.list_imports(demo_data, None, 10)[0]
+    store.update_import(demo_data, record["import_id"], {"lease_until": "2000-01-01T00:00:00.000+00:00"})
+    monkeypatch.setattr(
+        queue, "send_chunks", lambda messages: (real_send(messages), sent.extend(m.chunk for m in messages))
+    )
+    (result,) = invoke("FileImportFunction", event)  # Lambda's retry, after the lease expired
+    drain_worker(invoke, moto_resources)
+
+    assert sent == [0, 1, 2]  # the take-over sent only the chunk not sent before
+    assert result["job_id"] == record["import_id"] and result["rows"] == 6
+    report = report_of(moto_resources, key)
+    assert report["status"] == "completed" and report["counts"]["succeeded"] == 6
+    runs = DynamoCallRunStore(DynamoTable(moto_resources.table_name)).runs_of_job(demo_data, result["job_id"])
+    assert len(runs) == 3  # one call run per chunk, none started twice
+    assert (
+        DynamoCallRunStore(DynamoTable(moto_resources.table_name)).runs_of_job(
+            demo_data, result["job_id"] + ".2"
+        )
+        == []
+    )  # no second job started the calls again

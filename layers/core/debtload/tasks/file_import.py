@@ -34,8 +34,7 @@ from debtload.domain.file_import.report import (
     now_iso,
     rejection_report,
 )
-from debtload.domain.jobs.events import terminal_event
-from debtload.domain.jobs.model import JobRow, JobStatus
+from debtload.domain.jobs.model import JobRow
 from debtload.domain.jobs.ports import JobStore
 from debtload.domain.jobs.submit import EnqueueFailed, JobSubmitter
 
@@ -137,18 +136,14 @@ class FileImportTask:
     def _take_over(
         self, tenant_id: str, existing: Mapping[str, Any], now: str, lease: timedelta
     ) -> dict[str, Any]:
-        """A previous attempt stopped mid-file (Lambda timeout): fail its job, read the file again."""
-        previous_job = existing.get("job_id")
-        if previous_job:
-            job = self.jobs.get_job(tenant_id, str(previous_job))
-            if job is not None and not job.status.terminal:
-                reason = "The file import was interrupted before the whole file was read; it was read again"
-                self.jobs.finish(job, JobStatus.FAILED, reason, terminal_event(job, JobStatus.FAILED, reason))
+        """A previous attempt stopped mid-file (Lambda timeout): this one continues the same job.
+
+        The job's id is the import's, and chunking is deterministic, so the file is read again but
+        only the chunks the previous attempt did not send are sent (docs/decisions.md)."""
         attempt = int(existing.get("attempt", 1)) + 1
         fields = {
             "status": RECEIVED,
             "attempt": attempt,
-            "job_id": None,
             "lease_until": (datetime.fromisoformat(now) + lease).isoformat(timespec="milliseconds"),
         }
         self.store.update_import(tenant_id, str(existing["import_id"]), fields)
@@ -186,7 +181,10 @@ class FileImportTask:
             except imports.ObjectMissing as problem:
                 return self._reject(record, str(problem), stats, move=False)
 
-            job_id = import_id if int(record.get("attempt", 1)) == 1 else f"{import_id}.{record['attempt']}"
+            # One job per import, whatever the attempt: the rows' ids, charges and call runs derive
+            # from it, so a take-over continues them instead of doing them again.
+            job_id = import_id
+            resumed = self.jobs.get_job(key.tenant_id, job_id) if record.get("job_id") else None
             job_options = {
                 **options.job,
                 **columns.to_options(),
@@ -218,6 +216,11 @@ class FileImportTask:
                     source="s3",
                     options=job_options,
                     job_id=job_id,
+                    resume=resumed,
+                    chunks_sent=int(record.get("chunks_sent") or 0) if resumed is not None else 0,
+                    on_sent=lambda sent: self.store.update_import(
+                        key.tenant_id, import_id, {"chunks_sent": sent}
+                    ),
                 )
             except EnqueueFailed as error:  # includes a file that turned unreadable mid-way
                 failure = str(error)
