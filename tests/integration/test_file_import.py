@@ -694,7 +694,7 @@ def test_an_interrupted_customers_import_resumes_its_one_job_and_calls_nobody_tw
     event = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(content))
 
     module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
-    queue = module.task.submitter.queue
+    queue = module.task.task.submitter.queue
     real_send = queue.send_chunks
     sent: list[int] = []
 
@@ -730,3 +730,66 @@ def test_an_interrupted_customers_import_resumes_its_one_job_and_calls_nobody_tw
         )
         == []
     )  # no second job started the calls again
+
+
+def test_an_import_that_failed_every_attempt_ends_failed_with_a_report_saying_why(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = f"imports/{demo_data}/notes/relances.csv"
+    s3 = moto_resources.client("s3")
+    put = s3.put_object(Bucket=moto_resources.bucket, Key=key, Body=NOTES_CSV.encode("cp1252"))
+    event = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(NOTES_CSV))
+    module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
+
+    def time_out(messages: Any) -> None:
+        raise Interrupted
+
+    monkeypatch.setattr(module.task.task.submitter.queue, "send_chunks", time_out)
+    with pytest.raises(Interrupted):
+        invoke("FileImportFunction", event)
+
+    # What Lambda's OnFailure destination puts on FileImportFailuresQueue after the last retry.
+    destination_record = {
+        "version": "1.0",
+        "timestamp": "2026-12-02T10:00:00.000Z",
+        "requestContext": {
+            "requestId": "r-1",
+            "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:debtload-FileImportFunction",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": 3,
+        },
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorMessage": "Task timed out after 300.00 seconds"},
+    }
+    sqs_event = {
+        "Records": [
+            {
+                "messageId": "m-1",
+                "receiptHandle": "h",
+                "body": json.dumps(destination_record),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": moto_resources.template.arn("FileImportFailuresQueue"),
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
+    (result,) = invoke("FileImportFunction", sqs_event)
+    assert result["status"] == "failed"
+    report = report_of(moto_resources, key)
+    assert report["status"] == "failed"
+    assert "3 attempts" in report["outcome"] and "Task timed out after 300.00 seconds" in report["outcome"]
+    record = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "GET", f"/imports/{result['import_id']}", principal=ADMIN, resource="/imports/{import_id}"
+            ),
+        )
+    )
+    assert record["status"] == "failed" and "Task timed out" in record["reason"]
+    assert record["report_key"] == "reports/" + key.removeprefix("imports/") + ".report.json"
+    # The same destination record delivered again changes nothing.
+    assert invoke("FileImportFunction", sqs_event)[0]["status"] == "unchanged"
