@@ -793,3 +793,27 @@ def test_an_import_that_failed_every_attempt_ends_failed_with_a_report_saying_wh
     assert record["report_key"] == "reports/" + key.removeprefix("imports/") + ".report.json"
     # The same destination record delivered again changes nothing.
     assert invoke("FileImportFunction", sqs_event)[0]["status"] == "unchanged"
+
+
+def test_the_import_records_who_dropped_the_file(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    key = f"imports/{demo_data}/notes/qui.csv"
+    s3 = moto_resources.client("s3")
+    put = s3.put_object(Bucket=moto_resources.bucket, Key=key, Body=NOTES_CSV.encode("cp1252"))
+    event = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(NOTES_CSV))
+    event["Records"][0]["userIdentity"] = {"principalId": "AWS:AROAEXAMPLE:acme-uploader"}
+    event["Records"][0]["requestParameters"] = {"sourceIPAddress": "203.0.113.7"}
+    (result,) = invoke("FileImportFunction", event)
+    record = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "GET", f"/imports/{result['import_id']}", principal=ADMIN, resource="/imports/{import_id}"
+            ),
+        )
+    )
+    assert record["dropped_by"] == {
+        "principal_id": "AWS:AROAEXAMPLE:acme-uploader",
+        "source_ip": "203.0.113.7",
+    }

@@ -99,6 +99,7 @@ class FileImportTask:
             "key": dropped.key,
             "etag": dropped.etag,
             "size": dropped.size,
+            "dropped_by": dropped.dropped_by(),
             "status": RECEIVED,
             "attempt": 1,
             "created_at": now,
