@@ -817,3 +817,50 @@ def test_the_import_records_who_dropped_the_file(
         "principal_id": "AWS:AROAEXAMPLE:acme-uploader",
         "source_ip": "203.0.113.7",
     }
+
+
+SCHEDULED = {"version": "0", "source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+
+
+def test_the_lease_sweeper_resumes_an_abandoned_import_then_fails_one_past_its_attempts(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from debtload.adapters.dynamodb.imports import DynamoImportStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+
+    store = DynamoImportStore(DynamoTable(moto_resources.table_name))
+    module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
+    queue = module.task.task.submitter.queue
+    real_send = queue.send_chunks
+
+    def time_out(messages: Any) -> None:
+        raise Interrupted
+
+    events = {}
+    for name in ("abandoned.csv", "hopeless.csv"):
+        key = f"imports/{demo_data}/notes/{name}"
+        put = moto_resources.client("s3").put_object(
+            Bucket=moto_resources.bucket, Key=key, Body=NOTES_CSV.encode("cp1252")
+        )
+        events[name] = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(NOTES_CSV))
+        monkeypatch.setattr(queue, "send_chunks", time_out)
+        with pytest.raises(Interrupted):
+            invoke("FileImportFunction", events[name])
+    monkeypatch.setattr(queue, "send_chunks", real_send)
+    records = {r["file_name"]: r for r in store.list_imports(demo_data, None, 10)[0]}
+    assert invoke("FileImportFunction", SCHEDULED) == []  # leases still running: nothing to do
+    past = "2000-01-01T00:00:00.000+00:00"
+    store.update_import(demo_data, records["abandoned.csv"]["import_id"], {"lease_until": past})
+    store.update_import(demo_data, records["hopeless.csv"]["import_id"], {"lease_until": past, "attempt": 3})
+
+    results = {r["key"].rsplit("/", 1)[-1]: r for r in invoke("FileImportFunction", SCHEDULED)}
+    assert results["abandoned.csv"]["status"] == "queued"
+    assert results["hopeless.csv"]["status"] == "failed"
+    drain_worker(invoke, moto_resources)
+    assert (
+        report_of(moto_resources, f"imports/{demo_data}/notes/abandoned.csv")["status"]
+        == "completed_with_errors"
+    )
+    hopeless = report_of(moto_resources, f"imports/{demo_data}/notes/hopeless.csv")
+    assert hopeless["status"] == "failed" and "3 attempts" in hopeless["outcome"]
+    assert invoke("FileImportFunction", SCHEDULED) == []  # nothing left holding a lease
