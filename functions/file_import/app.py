@@ -1,5 +1,6 @@
-"""FileImport function: a file dropped under imports/ becomes an import. Wiring only; see
-debtload.tasks.file_import."""
+"""FileImport function: a file dropped under imports/ becomes an import, and an import whose every
+attempt failed (OnFailure destination, via FileImportFailuresQueue) ends failed. Wiring only; see
+debtload.tasks.file_import and debtload.tasks.file_import_failures."""
 
 from typing import Any
 
@@ -8,10 +9,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from debtload.config import Config
 from debtload.log_masking import masked_logger
 from debtload.observability import traced
-from debtload.tasks.file_import_wiring import build_file_import_task
+from debtload.tasks.file_import_wiring import build_file_import_events
 
 logger = masked_logger()
-task = build_file_import_task(Config.from_env())
+task = build_file_import_events(Config.from_env())
 # Leave time to write a report if the file cannot be read within the function's timeout.
 LEASE_MARGIN_SECONDS = 5
 

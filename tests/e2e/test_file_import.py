@@ -59,3 +59,32 @@ def test_notes_csv_drop_produces_both_reports(local_stack: Running) -> None:
     assert one["rows_succeeded"] == 2 and one["errors_key"] == errors_key
     failed = http.get(f"/jobs/{one['job_id']}/rows?status=failed").json()["results"]
     assert [r["row"] for r in failed] == [6]
+
+
+def test_hostile_files_get_a_report_and_the_stack_stays_up(local_stack: Running) -> None:
+    from tests.hostile_files import far_cell_xlsx, long_line_csv
+
+    tenant_id, key = local_stack.tenant("Hostile")
+    http = local_stack.http(key)
+    s3 = local_stack.client("s3")
+    bucket = local_stack.stack.resource_name("ImportsBucket")
+
+    far = far_cell_xlsx()
+    assert len(far) < 2048
+    s3.put_object(Bucket=bucket, Key=f"imports/{tenant_id}/notes/far.xlsx", Body=far)
+    report = json.loads(wait_for(lambda: _get(s3, bucket, f"reports/{tenant_id}/notes/far.xlsx.report.json")))
+    assert report["status"] == "rejected"
+    assert "A1:XFD1048576" in report["reason"] and "200,000 rows and 200 columns" in report["reason"]
+
+    s3.put_object(
+        Bucket=bucket, Key=f"imports/{tenant_id}/notes/long.csv", Body=long_line_csv(8 * 1024 * 1024)
+    )
+    report = json.loads(
+        wait_for(lambda: _get(s3, bucket, f"reports/{tenant_id}/notes/long.csv.report.json"), timeout=60)
+    )
+    assert report["status"] == "rejected"  # its first data row: nothing was written
+    assert "Line 2 is longer than 1,048,576 characters" in report["reason"]
+
+    assert http.get("/health").status == 200  # the stack is still up
+    statuses = {i["file_name"]: i["status"] for i in http.get("/imports").json()["results"]}
+    assert statuses == {"far.xlsx": "rejected", "long.csv": "rejected"}

@@ -51,6 +51,19 @@ CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "file_import_s3_put.json": lambda result, _: _expect(
         result[0]["status"] == "queued" and result[0]["rows"] == 2, result
     ),
+    # No import of that file was ever registered in the offline stack: the record changes nothing.
+    "file_import_failure_destination.json": lambda result, _: _expect(
+        result
+        == [
+            {
+                "key": "imports/demo-tenant/notes/relances novembre.csv",
+                "status": "unchanged",
+                "import_id": result[0]["import_id"],
+            }
+        ],
+        result,
+    ),
+    "file_import_lease_sweep.json": lambda result, _: _expect(result == [], result),
     "calls_plan_batches.json": lambda result, _: _expect(result["batches"] == [0], result),
     "calls_dispatch_batch.json": lambda result, _: _expect(
         result["initiated"] == 3 and result["failed"] == 0, result

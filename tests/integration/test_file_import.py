@@ -654,3 +654,213 @@ def test_a_french_collections_csv_becomes_a_bulk(
     assert [(c["amount"], c["scheduled_date"]) for c in listed] == [
         (1250, "2099-12-07")
     ]  # Saturday -> Monday
+
+
+class Interrupted(BaseException):
+    """What a Lambda timeout does to a run: it stops mid-statement, no `except Exception` runs."""
+
+
+def test_an_interrupted_customers_import_resumes_its_one_job_and_calls_nobody_twice(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functools import partial
+
+    from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+    from debtload.adapters.dynamodb.imports import DynamoImportStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+    from debtload.domain.jobs import chunking, submit
+
+    monkeypatch.setattr(submit, "chunk_rows", partial(chunking.chunk_rows, max_rows=2))
+    monkeypatch.setattr(submit, "SEND_BATCH", 1)
+    campaign_id = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "POST", "/campaigns", principal=ADMIN, body={"name": "R", "service_type": "debt_collection"}
+            ),
+        )
+    )["id"]
+    content = "N° de prêt;Prénom;Nom;Portable;Montant du prêt;Date d'échéance\r\n" + "".join(
+        f"LN-{i};Jean;Dupont;06 12 34 56 7{i};100;05/04/2026\r\n" for i in range(6)
+    )
+    key = f"imports/{demo_data}/customers/{campaign_id}/clients.csv"
+    s3 = moto_resources.client("s3")
+    put = s3.put_object(
+        Bucket=moto_resources.bucket,
+        Key=key,
+        Body=content.encode("cp1252"),
+        Metadata={"initiate-call": "true", "agent-id": "agent-7"},
+    )
+    event = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(content))
+
+    module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
+    queue = module.task.task.submitter.queue
+    real_send = queue.send_chunks
+    sent: list[int] = []
+
+    def send_then_time_out(messages: Any) -> None:
+        if len(sent) == 2:
+            raise Interrupted
+        real_send(messages)
+        sent.extend(m.chunk for m in messages)
+
+    monkeypatch.setattr(queue, "send_chunks", send_then_time_out)
+    with pytest.raises(Interrupted):
+        invoke("FileImportFunction", event)
+    drain_worker(invoke, moto_resources)  # the two chunks sent are processed, their debtors called
+
+    store = DynamoImportStore(DynamoTable(moto_resources.table_name))
+    (record,) = store.list_imports(demo_data, None, 10)[0]
+    store.update_import(demo_data, record["import_id"], {"lease_until": "2000-01-01T00:00:00.000+00:00"})
+    monkeypatch.setattr(
+        queue, "send_chunks", lambda messages: (real_send(messages), sent.extend(m.chunk for m in messages))
+    )
+    (result,) = invoke("FileImportFunction", event)  # Lambda's retry, after the lease expired
+    drain_worker(invoke, moto_resources)
+
+    assert sent == [0, 1, 2]  # the take-over sent only the chunk not sent before
+    assert result["job_id"] == record["import_id"] and result["rows"] == 6
+    report = report_of(moto_resources, key)
+    assert report["status"] == "completed" and report["counts"]["succeeded"] == 6
+    runs = DynamoCallRunStore(DynamoTable(moto_resources.table_name)).runs_of_job(demo_data, result["job_id"])
+    assert len(runs) == 3  # one call run per chunk, none started twice
+    assert (
+        DynamoCallRunStore(DynamoTable(moto_resources.table_name)).runs_of_job(
+            demo_data, result["job_id"] + ".2"
+        )
+        == []
+    )  # no second job started the calls again
+
+
+def test_an_import_that_failed_every_attempt_ends_failed_with_a_report_saying_why(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = f"imports/{demo_data}/notes/relances.csv"
+    s3 = moto_resources.client("s3")
+    put = s3.put_object(Bucket=moto_resources.bucket, Key=key, Body=NOTES_CSV.encode("cp1252"))
+    event = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(NOTES_CSV))
+    module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
+
+    def time_out(messages: Any) -> None:
+        raise Interrupted
+
+    monkeypatch.setattr(module.task.task.submitter.queue, "send_chunks", time_out)
+    with pytest.raises(Interrupted):
+        invoke("FileImportFunction", event)
+
+    # What Lambda's OnFailure destination puts on FileImportFailuresQueue after the last retry.
+    destination_record = {
+        "version": "1.0",
+        "timestamp": "2026-12-02T10:00:00.000Z",
+        "requestContext": {
+            "requestId": "r-1",
+            "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:debtload-FileImportFunction",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": 3,
+        },
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorMessage": "Task timed out after 300.00 seconds"},
+    }
+    sqs_event = {
+        "Records": [
+            {
+                "messageId": "m-1",
+                "receiptHandle": "h",
+                "body": json.dumps(destination_record),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": moto_resources.template.arn("FileImportFailuresQueue"),
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
+    (result,) = invoke("FileImportFunction", sqs_event)
+    assert result["status"] == "failed"
+    report = report_of(moto_resources, key)
+    assert report["status"] == "failed"
+    assert "3 attempts" in report["outcome"] and "Task timed out after 300.00 seconds" in report["outcome"]
+    record = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "GET", f"/imports/{result['import_id']}", principal=ADMIN, resource="/imports/{import_id}"
+            ),
+        )
+    )
+    assert record["status"] == "failed" and "Task timed out" in record["reason"]
+    assert record["report_key"] == "reports/" + key.removeprefix("imports/") + ".report.json"
+    # The same destination record delivered again changes nothing.
+    assert invoke("FileImportFunction", sqs_event)[0]["status"] == "unchanged"
+
+
+def test_the_import_records_who_dropped_the_file(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    key = f"imports/{demo_data}/notes/qui.csv"
+    s3 = moto_resources.client("s3")
+    put = s3.put_object(Bucket=moto_resources.bucket, Key=key, Body=NOTES_CSV.encode("cp1252"))
+    event = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(NOTES_CSV))
+    event["Records"][0]["userIdentity"] = {"principalId": "AWS:AROAEXAMPLE:acme-uploader"}
+    event["Records"][0]["requestParameters"] = {"sourceIPAddress": "203.0.113.7"}
+    (result,) = invoke("FileImportFunction", event)
+    record = body_of(
+        invoke(
+            "ApiFunction",
+            api_event(
+                "GET", f"/imports/{result['import_id']}", principal=ADMIN, resource="/imports/{import_id}"
+            ),
+        )
+    )
+    assert record["dropped_by"] == {
+        "principal_id": "AWS:AROAEXAMPLE:acme-uploader",
+        "source_ip": "203.0.113.7",
+    }
+
+
+SCHEDULED = {"version": "0", "source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+
+
+def test_the_lease_sweeper_resumes_an_abandoned_import_then_fails_one_past_its_attempts(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from debtload.adapters.dynamodb.imports import DynamoImportStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+
+    store = DynamoImportStore(DynamoTable(moto_resources.table_name))
+    module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
+    queue = module.task.task.submitter.queue
+    real_send = queue.send_chunks
+
+    def time_out(messages: Any) -> None:
+        raise Interrupted
+
+    events = {}
+    for name in ("abandoned.csv", "hopeless.csv"):
+        key = f"imports/{demo_data}/notes/{name}"
+        put = moto_resources.client("s3").put_object(
+            Bucket=moto_resources.bucket, Key=key, Body=NOTES_CSV.encode("cp1252")
+        )
+        events[name] = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(NOTES_CSV))
+        monkeypatch.setattr(queue, "send_chunks", time_out)
+        with pytest.raises(Interrupted):
+            invoke("FileImportFunction", events[name])
+    monkeypatch.setattr(queue, "send_chunks", real_send)
+    records = {r["file_name"]: r for r in store.list_imports(demo_data, None, 10)[0]}
+    assert invoke("FileImportFunction", SCHEDULED) == []  # leases still running: nothing to do
+    past = "2000-01-01T00:00:00.000+00:00"
+    store.update_import(demo_data, records["abandoned.csv"]["import_id"], {"lease_until": past})
+    store.update_import(demo_data, records["hopeless.csv"]["import_id"], {"lease_until": past, "attempt": 3})
+
+    results = {r["key"].rsplit("/", 1)[-1]: r for r in invoke("FileImportFunction", SCHEDULED)}
+    assert results["abandoned.csv"]["status"] == "queued"
+    assert results["hopeless.csv"]["status"] == "failed"
+    drain_worker(invoke, moto_resources)
+    assert (
+        report_of(moto_resources, f"imports/{demo_data}/notes/abandoned.csv")["status"]
+        == "completed_with_errors"
+    )
+    hopeless = report_of(moto_resources, f"imports/{demo_data}/notes/hopeless.csv")
+    assert hopeless["status"] == "failed" and "3 attempts" in hopeless["outcome"]
+    assert invoke("FileImportFunction", SCHEDULED) == []  # nothing left holding a lease

@@ -480,3 +480,84 @@ def test_wrapper_leaves_api_jobs_alone() -> None:
     rows = [JobRow(0, {"caseId": "ok"})]
     FileRowsProcessor(inner, NOTES).process(_job("api", {}), rows)
     assert inner.rows == rows
+
+
+# ------------------------------------------------------------------------------------ hostile files
+
+
+def _open_in_child(path: str) -> tuple[int, str]:
+    """open_excel in its own process: calamine's allocation failure aborts the process it runs in."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.path.insert(0, 'layers/core')\n"
+        "from debtload.domain.file_import import reader\n"
+        "try:\n"
+        f"    reader.open_excel({path!r})\n"
+        "    print('OPENED')\n"
+        "except reader.BadFile as e:\n"
+        "    print('BADFILE', e)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120
+    )
+    return done.returncode, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("dimension", "far_cell"),
+    [("A1:XFD1048576", "XFD1048576"), (None, "XFD1048576"), ("A1:B2", "XFD1048576"), (None, "B300000")],
+)
+def test_a_workbook_with_a_far_cell_is_refused_before_calamine_loads_it(
+    tmp_path: Any, dimension: str | None, far_cell: str
+) -> None:
+    from tests.hostile_files import far_cell_xlsx
+
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(far_cell_xlsx(dimension, far_cell))
+    assert len(path.read_bytes()) < 2048
+    returncode, out = _open_in_child(str(path))
+    assert returncode == 0, f"the reader's process died ({returncode}): {out}"
+    assert out.startswith("BADFILE Worksheet sheet1"), out
+    assert "200,000 rows and 200 columns" in out
+
+
+def test_a_workbook_within_the_limits_still_opens(tmp_path: Any) -> None:
+    from tests.hostile_files import far_cell_xlsx
+
+    path = tmp_path / "near.xlsx"
+    path.write_bytes(far_cell_xlsx("A1:GR1000", "GR1000"))  # column 200, row 1,000
+    table = reader.open_excel(str(path))
+    assert table.header[0] == "Dossier"
+
+
+def test_a_zip_bomb_workbook_is_refused_by_its_unpacked_size(tmp_path: Any, monkeypatch: Any) -> None:
+    from debtload.domain.file_import import workbook_limits
+    from tests.hostile_files import zip_bomb_xlsx
+
+    monkeypatch.setattr(workbook_limits, "MAX_UNCOMPRESSED_BYTES", 8 * 1024 * 1024)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(zip_bomb_xlsx(16 * 1024 * 1024))
+    with pytest.raises(reader.BadFile, match="unpacks to more than"):
+        workbook_limits.check_workbook(str(path))
+
+
+def test_a_csv_line_longer_than_the_cap_is_refused_without_buffering_it() -> None:
+    from tests.hostile_files import long_line_csv
+
+    data = long_line_csv(8 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        table = reader.open_csv(io.BytesIO(data))
+        with pytest.raises(reader.BadFile, match=r"Line 2 is longer than 1,048,576 characters"):
+            list(table.rows)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * 1024 * 1024  # the 8 MB line was never held whole
+
+
+def test_a_header_line_longer_than_the_cap_is_refused() -> None:
+    with pytest.raises(reader.BadFile, match=r"Line 1 is longer than"):
+        reader.open_csv(io.BytesIO(b"a;" * (600 * 1024)))

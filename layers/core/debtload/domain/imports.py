@@ -21,6 +21,14 @@ class DroppedFile:
     key: str
     etag: str
     size: int
+    # Who wrote the object, as the S3 event says (userIdentity.principalId and
+    # requestParameters.sourceIPAddress): the tenant comes from the key path, which only the bucket
+    # policy and IAM confine (docs/security.md, "Who may write where").
+    principal_id: str | None = None
+    source_ip: str | None = None
+
+    def dropped_by(self) -> dict[str, str | None]:
+        return {"principal_id": self.principal_id, "source_ip": self.source_ip}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +94,8 @@ def dropped_files(event: Mapping[str, Any]) -> list[DroppedFile]:
                 key=unquote_plus(obj.get("key", "")),  # S3 notifications URL-encode keys
                 etag=str(obj.get("eTag", obj.get("etag", ""))).strip('"'),
                 size=int(obj.get("size", 0)),
+                principal_id=(record.get("userIdentity") or {}).get("principalId"),
+                source_ip=(record.get("requestParameters") or {}).get("sourceIPAddress"),
             )
         )
     return files

@@ -37,11 +37,12 @@ from debtload.domain.file_import.report import (
 from debtload.domain.jobs.model import JobRow
 from debtload.domain.jobs.ports import JobStore
 from debtload.domain.jobs.submit import EnqueueFailed, JobSubmitter
-from debtload.domain.jobs.worker import fail_job
 
 log = logging.getLogger(__name__)
 
 MAX_EXCEL_BYTES = 200 * 1024 * 1024  # spooled to /tmp, which holds 512 MB by default
+# A CSV is streamed, but one function run must read it through: about 2.5 million rows.
+MAX_CSV_BYTES = 512 * 1024 * 1024
 DEFAULT_LEASE_SECONDS = 300
 
 
@@ -98,6 +99,7 @@ class FileImportTask:
             "key": dropped.key,
             "etag": dropped.etag,
             "size": dropped.size,
+            "dropped_by": dropped.dropped_by(),
             "status": RECEIVED,
             "attempt": 1,
             "created_at": now,
@@ -135,18 +137,14 @@ class FileImportTask:
     def _take_over(
         self, tenant_id: str, existing: Mapping[str, Any], now: str, lease: timedelta
     ) -> dict[str, Any]:
-        """A previous attempt stopped mid-file (Lambda timeout): fail its job, read the file again."""
-        previous_job = existing.get("job_id")
-        if previous_job:
-            job = self.jobs.get_job(tenant_id, str(previous_job))
-            if job is not None and not job.status.terminal:
-                reason = "The file import was interrupted before the whole file was read; it was read again"
-                fail_job(self.jobs, self.reporter.publisher, job, reason)  # job.failed goes out too
+        """A previous attempt stopped mid-file (Lambda timeout): this one continues the same job.
+
+        The job's id is the import's, and chunking is deterministic, so the file is read again but
+        only the chunks the previous attempt did not send are sent (docs/decisions.md)."""
         attempt = int(existing.get("attempt", 1)) + 1
         fields = {
             "status": RECEIVED,
             "attempt": attempt,
-            "job_id": None,
             "lease_until": (datetime.fromisoformat(now) + lease).isoformat(timespec="milliseconds"),
         }
         self.store.update_import(tenant_id, str(existing["import_id"]), fields)
@@ -164,7 +162,9 @@ class FileImportTask:
                 self._check_target(key)
                 spec = KIND_SPECS[key.kind]
                 fmt = reader.file_format(key.name)
+                _check_size(fmt, dropped.size)  # the event's size: refused before any read
                 info = self.files.head(dropped.bucket, dropped.key)
+                _check_size(fmt, info.size)
                 options = read_options(key.kind, info.metadata)
                 table = self._open(fmt, dropped, info, options, cleanup)
                 columns = map_columns(spec, table.header)
@@ -182,7 +182,10 @@ class FileImportTask:
             except imports.ObjectMissing as problem:
                 return self._reject(record, str(problem), stats, move=False)
 
-            job_id = import_id if int(record.get("attempt", 1)) == 1 else f"{import_id}.{record['attempt']}"
+            # One job per import, whatever the attempt: the rows' ids, charges and call runs derive
+            # from it, so a take-over continues them instead of doing them again.
+            job_id = import_id
+            resumed = self.jobs.get_job(key.tenant_id, job_id) if record.get("job_id") else None
             job_options = {
                 **options.job,
                 **columns.to_options(),
@@ -214,6 +217,11 @@ class FileImportTask:
                     source="s3",
                     options=job_options,
                     job_id=job_id,
+                    resume=resumed,
+                    chunks_sent=int(record.get("chunks_sent") or 0) if resumed is not None else 0,
+                    on_sent=lambda sent: self.store.update_import(
+                        key.tenant_id, import_id, {"chunks_sent": sent}
+                    ),
                 )
             except EnqueueFailed as error:  # includes a file that turned unreadable mid-way
                 failure = str(error)
@@ -256,11 +264,6 @@ class FileImportTask:
             stream = self.files.open_stream(dropped.bucket, dropped.key, dropped.etag)
             cleanup.callback(stream.close)
             return reader.open_csv(stream, encoding=options.encoding, delimiter=options.delimiter)
-        if info.size > MAX_EXCEL_BYTES:
-            raise Rejected(
-                f"The workbook is {info.size // 1_000_000} MB; Excel files up to "
-                f"{MAX_EXCEL_BYTES // 1_000_000} MB are read. Export larger ones as CSV"
-            )
         # A workbook is a zip archive, which is read from its end: it is spooled to local disk.
         handle, path = tempfile.mkstemp(suffix=os.path.splitext(dropped.key)[1], dir=self.tmp_dir)
         os.close(handle)
@@ -338,6 +341,19 @@ class FileImportTask:
         self.files.put_json(dropped.bucket, imports.report_key(dropped.key), report)
         with contextlib.suppress(imports.ObjectMissing):
             self.files.move(dropped.bucket, dropped.key, imports.rejected_key(dropped.key))
+
+
+def _check_size(fmt: str, size: int) -> None:
+    if fmt == "csv" and size > MAX_CSV_BYTES:
+        raise Rejected(
+            f"The file is {size / 1_000_000:,.0f} MB; CSV files up to {MAX_CSV_BYTES // 1_000_000} MB "
+            "are read. Split it into several files"
+        )
+    if fmt != "csv" and size > MAX_EXCEL_BYTES:
+        raise Rejected(
+            f"The workbook is {size // 1_000_000} MB; Excel files up to "
+            f"{MAX_EXCEL_BYTES // 1_000_000} MB are read. Export larger ones as CSV"
+        )
 
 
 def _remove_quietly(path: str) -> None:

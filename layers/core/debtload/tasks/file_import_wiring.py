@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from debtload.adapters.dynamodb.imports import DynamoImportStore
 from debtload.adapters.dynamodb.jobs import DynamoJobStore
 from debtload.adapters.dynamodb.table import DynamoTable
@@ -12,7 +14,36 @@ from debtload.config import Config
 from debtload.domain.file_import.report import ImportReporter
 from debtload.domain.jobs.submit import JobSubmitter
 from debtload.tasks.file_import import FileImportTask
+from debtload.tasks.file_import_failures import ImportFailures
+from debtload.tasks.file_import_sweeper import LeaseSweeper, is_scheduled
 from debtload.tasks.job_kinds import IMPORTABLE_KINDS
+
+
+class FileImportEvents:
+    """FileImportFunction's triggers, told apart by the event's shape: S3 drops, and the records of
+    Lambda's OnFailure destination (an SQS event of FileImportFailuresQueue), and the lease sweeper's
+    schedule (an EventBridge Scheduled Event)."""
+
+    def __init__(self, task: FileImportTask, failures: ImportFailures, sweeper: LeaseSweeper) -> None:
+        self.task = task
+        self.failures = failures
+        self.sweeper = sweeper
+
+    def handle(self, event: dict[str, Any], lease_seconds: float | None = None) -> list[dict[str, Any]]:
+        if is_scheduled(event):
+            return self.sweeper.sweep(lease_seconds)
+        records = event.get("Records") or []
+        if records and all(r.get("eventSource") == "aws:sqs" for r in records):
+            return self.failures.handle(event)
+        return self.task.handle(event, lease_seconds=lease_seconds)
+
+
+def build_file_import_events(config: Config) -> FileImportEvents:
+    task = build_file_import_task(config)
+    failures = ImportFailures(task.store, task.files, task.jobs, task.reporter)
+    store = task.store
+    assert isinstance(store, DynamoImportStore)
+    return FileImportEvents(task, failures, LeaseSweeper(store, task, failures))
 
 
 def build_file_import_task(config: Config) -> FileImportTask:

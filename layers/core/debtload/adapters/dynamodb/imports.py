@@ -8,10 +8,13 @@ from typing import Any
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor, outbox_item
-from debtload.adapters.dynamodb.table import DynamoTable, set_fields_expression
+from debtload.adapters.dynamodb.table import DynamoTable, serialize, set_fields_expression
 from debtload.domain.jobs.model import OutboxEvent
 
-_INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "lease_until", "attempt")
+_INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "lease_until", "attempt", "chunks_sent")
+# Imports holding a lease (being read), one small item each, so the lease sweeper finds them with one
+# query instead of a scan: the one partition not prefixed by a tenant, read only by the sweeper.
+LEASES_PK = "SYSTEM#IMPORT_LEASES"
 
 
 def imports_gsi_pk(tenant_id: str) -> str:
@@ -47,7 +50,29 @@ class DynamoImportStore:
             )
         except client.exceptions.ConditionalCheckFailedException:
             return False
+        self._index_lease(tenant_id, import_id, record.get("lease_until"))
         return True
+
+    def _index_lease(self, tenant_id: str, import_id: str, lease_until: Any) -> None:
+        key = {"PK": LEASES_PK, "SK": f"{tenant_id}#{import_id}"}
+        if lease_until is None:
+            self.table.client.delete_item(TableName=self.table.name, Key=serialize(key))
+        else:
+            self.table.put(
+                {**key, "tenant_id": tenant_id, "import_id": import_id, "lease_until": lease_until}
+            )
+
+    def expired_leases(self, now: str) -> list[tuple[str, str]]:
+        """(tenant_id, import_id) of imports whose reader's lease ended before `now`."""
+        found: list[tuple[str, str]] = []
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self.table.query(LEASES_PK, start_key=start)
+            found.extend(
+                (str(i["tenant_id"]), str(i["import_id"])) for i in items if str(i["lease_until"]) < now
+            )
+            if start is None:
+                return found
 
     def get_import(self, tenant_id: str, import_id: str) -> dict[str, Any] | None:
         return self.table.get(keys.tenant_pk(tenant_id), keys.import_sk(import_id))
@@ -58,6 +83,8 @@ class DynamoImportStore:
             self.table.update(
                 keys.tenant_pk(tenant_id), keys.import_sk(import_id), expression, values or None, names
             )
+        if "lease_until" in fields:
+            self._index_lease(tenant_id, import_id, fields["lease_until"])
 
     def record_completion(
         self, tenant_id: str, import_id: str, fields: Mapping[str, Any], event: OutboxEvent

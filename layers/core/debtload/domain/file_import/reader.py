@@ -38,6 +38,9 @@ _SINGLE_BYTE_LATIN = frozenset(
 )  # fmt: skip
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# A physical line is read in pieces of at most this many characters: a file with no newline is
+# refused at this length instead of being buffered whole (docs/operations.md, "File drop limits").
+MAX_LINE_CHARS = 1024 * 1024
 # csv's default field limit (128 KiB) would reject a long note; 1 MiB still stops a runaway quote.
 csv.field_size_limit(1024 * 1024)
 
@@ -207,8 +210,15 @@ def open_csv(stream: IO[bytes], *, encoding: str | None = None, delimiter: str |
 
 
 def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
+    number = 0
     try:
-        for line in text:
+        while line := text.readline(MAX_LINE_CHARS + 1):
+            number += 1
+            if len(line) > MAX_LINE_CHARS:
+                raise BadFile(
+                    f"Line {number} is longer than {MAX_LINE_CHARS:,} characters (1 MB), the longest "
+                    "line a CSV may have: check that the file has line breaks (one row a line)"
+                )
             if "\x00" in line or len(_CONTROL.findall(line)) > max(8, len(line) // 20):
                 raise BadFile("The file contains binary data: drop a CSV or an Excel workbook")
             yield line
@@ -239,6 +249,9 @@ def open_excel(path: str, *, sheet: str | None = None) -> Table:
         raise BadFile("The file is empty")
     if magic.startswith(_OLE_MAGIC) and not path.lower().endswith(".xls"):
         raise BadFile("The workbook is password-protected (encrypted): save it without a password")
+    from debtload.domain.file_import.workbook_limits import check_workbook
+
+    check_workbook(path)  # before calamine, which aborts the process on a huge used range
     try:
         workbook = CalamineWorkbook.from_path(path)
         names = workbook.sheet_names

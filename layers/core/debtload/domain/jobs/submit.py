@@ -7,7 +7,7 @@ sending fails, the job is made terminal as Failed with the reason, so it never s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -62,19 +62,32 @@ class JobSubmitter:
         source: str = "s3",
         options: Mapping[str, Any] | None = None,
         job_id: str | None = None,
+        resume: Job | None = None,
+        chunks_sent: int = 0,
+        on_sent: Callable[[int], None] | None = None,
     ) -> Job:
-        """A job whose rows arrive as they are read (files): counted as sent, sealed at the end."""
-        job = self._new_job(tenant_id, kind, source, options, job_id, rows_total=0, chunks=0, sealed=False)
-        self.store.create_job(job)
+        """A job whose rows arrive as they are read (files): counted as sent, sealed at the end.
+
+        `resume` continues a job that an interrupted run started with the same rows: chunking is
+        deterministic, so the first `chunks_sent` chunks are the ones already sent and are skipped.
+        `on_sent(n)` records, after each send, that chunks below n are on the queue."""
+        if resume is not None:
+            job = resume
+        else:
+            job = self._new_job(
+                tenant_id, kind, source, options, job_id, rows_total=0, chunks=0, sealed=False
+            )
+            self.store.create_job(job)
         counts = {"rows": 0, "chunks": 0}
 
         def counted() -> Iterable[tuple[int, tuple[list[JobRow], int]]]:
             for index, chunk in enumerate(chunk_rows(rows)):
                 counts["rows"] += len(chunk[0])
                 counts["chunks"] = index + 1
-                yield index, chunk
+                if index >= chunks_sent and not job.status.terminal:
+                    yield index, chunk
 
-        self._send(job, counted())
+        self._send(job, counted(), on_sent)
         sealed = self.store.seal(tenant_id, job.job_id, counts["rows"], counts["chunks"])
         # Every chunk may have been counted before the seal: then nobody else will finish the job.
         from debtload.domain.jobs.worker import finish_if_complete
@@ -109,7 +122,12 @@ class JobSubmitter:
             updated_at=created,
         )
 
-    def _send(self, job: Job, chunks: Iterable[tuple[int, tuple[list[JobRow], int]]]) -> None:
+    def _send(
+        self,
+        job: Job,
+        chunks: Iterable[tuple[int, tuple[list[JobRow], int]]],
+        on_sent: Callable[[int], None] | None = None,
+    ) -> None:
         pending: list[ChunkMessage] = []
         try:
             for index, (rows, size) in chunks:
@@ -121,9 +139,13 @@ class JobSubmitter:
                 pending.append(message)
                 if len(pending) == SEND_BATCH:
                     self.queue.send_chunks(pending)
+                    if on_sent is not None:
+                        on_sent(pending[-1].chunk + 1)
                     pending = []
             if pending:
                 self.queue.send_chunks(pending)
+                if on_sent is not None:
+                    on_sent(pending[-1].chunk + 1)
         except Exception as error:
             reason = f"Could not queue the job's rows: {type(error).__name__}: {error}"
             failed = self.store.get_job(job.tenant_id, job.job_id) or job
