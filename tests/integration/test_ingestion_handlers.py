@@ -350,3 +350,20 @@ def test_batch_routes_are_rate_limited_with_headers(
     assert int(limited["headers"]["Retry-After"]) > 0 and body_of(limited)["code"] == "rate_limited"
     # Other routes have their own, larger budget.
     assert call(invoke, "GET", "/credits")["statusCode"] == 200
+
+
+def test_idempotency_key_is_scoped_to_the_resolved_path(invoke: Invoke, demo_tenant: str) -> None:
+    """Issue 13, defect 10: the same key and body on two cases' notes write two notes."""
+    make_case(invoke, CASE_A)
+    make_case(invoke, CASE_B)
+    note = {"description": "Called, no answer", "eventDate": "2026-02-01T09:00:00Z"}
+    headers = {"Idempotency-Key": "note-1"}
+    for case_id in (CASE_A, CASE_B):
+        response = call(
+            invoke, "POST", f"/cases/{case_id}/notes", body=note, headers=headers, resource="/cases/{id}/notes"
+        )
+        assert response["statusCode"] == 201, response["body"]
+        assert "Idempotent-Replayed" not in response["multiValueHeaders"]
+    for case_id in (CASE_A, CASE_B):
+        listed = call(invoke, "GET", f"/cases/{case_id}/notes", resource="/cases/{id}/notes")
+        assert [n["description"] for n in body_of(listed)["results"]] == ["Called, no answer"]
