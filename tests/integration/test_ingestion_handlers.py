@@ -360,7 +360,12 @@ def test_idempotency_key_is_scoped_to_the_resolved_path(invoke: Invoke, demo_ten
     headers = {"Idempotency-Key": "note-1"}
     for case_id in (CASE_A, CASE_B):
         response = call(
-            invoke, "POST", f"/cases/{case_id}/notes", body=note, headers=headers, resource="/cases/{id}/notes"
+            invoke,
+            "POST",
+            f"/cases/{case_id}/notes",
+            body=note,
+            headers=headers,
+            resource="/cases/{id}/notes",
         )
         assert response["statusCode"] == 201, response["body"]
         assert "Idempotent-Replayed" not in response["multiValueHeaders"]
