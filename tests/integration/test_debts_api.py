@@ -234,3 +234,16 @@ def test_timelines_start_dates_and_foreign_timelines_are_dropped(invoke: Invoke,
     assert "timeline_id" not in theirs and "timeline_start_date" not in theirs
     listed = body_of(call(invoke, "GET", "/timelines"))["results"]
     assert [t["id"] for t in listed] == [timeline_id]
+
+
+def test_single_and_batch_routes_derive_ids_in_their_own_namespace(invoke: Invoke, demo_tenant: str) -> None:
+    """Issue 13, defect 2: one key on POST /debts/batch and POST /debts makes two debts, not one
+    overwritten by the other."""
+    headers = {"Idempotency-Key": "shared-key"}
+    in_batch = body_of(batch(invoke, {"debts": [debt(1)]}, headers=headers))["data"]["created"][0]
+    single = call(invoke, "POST", "/debts", body=debt(1, amount="99.90"), headers=headers)
+    assert single["statusCode"] == 201, single["body"]
+    assert body_of(single)["id"] != in_batch["debt_id"]
+    assert len(body_of(call(invoke, "GET", "/debts"))["results"]) == 2
+    kept = body_of(call(invoke, "GET", f"/debts/{in_batch['debt_id']}", resource="/debts/{id}"))
+    assert kept["amount"] != 99.9

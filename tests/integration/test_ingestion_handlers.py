@@ -416,3 +416,25 @@ def test_a_500_kb_note_row_fails_alone_and_the_job_ends_completed_with_errors(
         "description is 500,000 characters (500,000 bytes); at most 10000 characters are accepted"
     )
     assert "truncated: 500,000 bytes" in failed["data"]["description"]
+
+
+def test_idempotency_key_is_scoped_to_the_resolved_path(invoke: Invoke, demo_tenant: str) -> None:
+    """Issue 13, defect 10: the same key and body on two cases' notes write two notes."""
+    make_case(invoke, CASE_A)
+    make_case(invoke, CASE_B)
+    note = {"description": "Called, no answer", "eventDate": "2026-02-01T09:00:00Z"}
+    headers = {"Idempotency-Key": "note-1"}
+    for case_id in (CASE_A, CASE_B):
+        response = call(
+            invoke,
+            "POST",
+            f"/cases/{case_id}/notes",
+            body=note,
+            headers=headers,
+            resource="/cases/{id}/notes",
+        )
+        assert response["statusCode"] == 201, response["body"]
+        assert "Idempotent-Replayed" not in response["multiValueHeaders"]
+    for case_id in (CASE_A, CASE_B):
+        listed = call(invoke, "GET", f"/cases/{case_id}/notes", resource="/cases/{id}/notes")
+        assert [n["description"] for n in body_of(listed)["results"]] == ["Called, no answer"]

@@ -45,7 +45,9 @@ def create(router: APIGatewayRouter, table_name: str, scope: str, operation: Ope
             table_name=table_name,
             tenant_id=principal.tenant_id,
             key=key,
-            route=f"{event.http_method} {event.resource}",
+            # The resolved path, not the resource template: /cases/A/notes and /cases/B/notes are
+            # different requests even with the same key and body (issue 13, defect 10).
+            route=f"{event.http_method} {event.path}",
             body=body,
             context=router.lambda_context,
             operation=lambda: operation(principal, body, False),

@@ -32,8 +32,9 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     )
     table = deps.config.table_name
 
-    def import_id(principal: Principal, dry_run: bool) -> str:
-        return batch.import_id_for(principal.tenant_id, None if dry_run else idempotency_key(router))
+    def import_id(principal: Principal, dry_run: bool, route: str) -> str:
+        key = None if dry_run else idempotency_key(router)
+        return batch.import_id_for(principal.tenant_id, key, route)
 
     @router.post("/debts/batch", tags=["debts"], summary="Create up to 1,000 debts, validated row by row")
     def create_batch() -> Response[Any]:
@@ -43,7 +44,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 services,
                 principal.tenant_id,
                 request,
-                import_id=import_id(principal, dry_run),
+                import_id=import_id(principal, dry_run, "debts/batch"),
                 now=datetime.now(UTC),
                 dry_run=dry_run,
             )
@@ -58,7 +59,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 services,
                 principal.tenant_id,
                 body,
-                import_id=import_id(principal, dry_run),
+                import_id=import_id(principal, dry_run, "debts"),
                 now=datetime.now(UTC),
                 dry_run=dry_run,
             )

@@ -138,9 +138,12 @@ def parse_batch_request(body: Any) -> BatchRequest:
     )
 
 
-def import_id_for(tenant_id: str, idempotency_key: str | None) -> str:
-    """Stable per Idempotency-Key, so a retried batch rebuilds the same ids; random without one."""
-    return id_for_request(tenant_id, "debts/batch", idempotency_key)
+def import_id_for(tenant_id: str, idempotency_key: str | None, route: str = "debts/batch") -> str:
+    """Stable per Idempotency-Key, so a retried batch rebuilds the same ids; random without one.
+
+    Each route has its own namespace (`debts/batch`, `debts`): one key sent to both makes two
+    imports, never one overwriting the other's debts."""
+    return id_for_request(tenant_id, route, idempotency_key)
 
 
 def debt_id_for(tenant_id: str, import_id: str, index: int, internal_id: str | None) -> str:
