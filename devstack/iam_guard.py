@@ -118,7 +118,7 @@ def _patch_clients() -> None:
             authorize(caller, self.meta.service_model.service_name, operation_name, api_params)
         return original(self, operation_name, api_params)
 
-    BaseClient._make_api_call = checked  # type: ignore[method-assign]
+    BaseClient._make_api_call = checked
 
 
 def _patch_threads() -> None:
@@ -142,4 +142,4 @@ def _patch_threads() -> None:
         return original_submit(self, context.run, fn, *args, **kwargs)
 
     threading.Thread.start = start  # type: ignore[method-assign]
-    ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
+    ThreadPoolExecutor.submit = submit  # type: ignore[method-assign,assignment]

@@ -77,3 +77,15 @@ def demo_tenant(moto_resources: MotoResources) -> str:
 
 DEMO_KEY = DEMO_API_KEY
 os.environ.setdefault("POWERTOOLS_DEV", "false")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Prints, for each function, the AWS actions the suites used next to those its role grants."""
+    from devstack import iam_guard
+
+    if not iam_guard.usage():
+        return
+    from tests.template.test_iam_usage import usage_table
+
+    terminalreporter.section("IAM: actions used by the suites, per function")
+    terminalreporter.write_line(usage_table(LocalStackTemplate()))
