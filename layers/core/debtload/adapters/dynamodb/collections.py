@@ -25,6 +25,9 @@ _GROUP: Final = 24  # at most 4 operations each: collection, queue entry, mandat
 _EXPORT_GROUP: Final = 50  # 2 operations each
 
 
+_FILTERED_READ_SIZE = 1000
+
+
 class DynamoCollectionStore:
     def __init__(self, table: DynamoTable) -> None:
         self.table = table
@@ -139,9 +142,17 @@ class DynamoCollectionStore:
             }
         found: list[Collection] = []
         beyond = False  # whether rows may remain past the page in the reading direction
+        # With a status filter most rows read may not match: read wide pages, so 20 failed rows among
+        # 5,000 take 5 round trips, not 50. Tokens name the last row returned, not the last row read.
+        read_size = size if status is None else max(size, _FILTERED_READ_SIZE)
         while True:
             items, start = self.table.query(
-                pk, keys.COLLECTION_PREFIX, index="GSI1", limit=size, forward=not backwards, start_key=start
+                pk,
+                keys.COLLECTION_PREFIX,
+                index="GSI1",
+                limit=read_size,
+                forward=not backwards,
+                start_key=start,
             )
             for position_in_page, item in enumerate(items):
                 collection = _collection(item)
