@@ -17,6 +17,7 @@ Threads started during an invocation, and tasks submitted to an executor, belong
 from __future__ import annotations
 
 import contextvars
+import functools
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -71,16 +72,28 @@ def acting_as(role: FunctionRole, scope: Scope) -> Iterator[None]:
 
 
 def authorize(caller: Caller, service: str, operation: str, params: Mapping[str, Any]) -> None:
-    from moto.iam.access_control import IAMPolicy, PermissionResult
-
     prefix = _SIGNING_NAMES.get(service, service)
-    policies = [IAMPolicy(document) for document in caller.role.documents]
     for action, resource in requests_of(prefix, operation, params, caller.scope):
-        results = [policy.is_action_permitted(action, resource) for policy in policies]
-        if PermissionResult.DENIED in results or PermissionResult.PERMITTED not in results:
+        if not allowed(caller.role.documents, action, resource):
             _deny(caller, service, operation, action, resource)
         with _usage_lock:
             _usage[caller.role.function_id].add((action, resource))
+
+
+@functools.lru_cache(maxsize=4096)
+def allowed(documents: tuple[str, ...], action: str, resource: str) -> bool:
+    """IAM's rule: some statement allows it and none denies it (a pure function, so cached)."""
+    from moto.iam.access_control import PermissionResult
+
+    results = [policy.is_action_permitted(action, resource) for policy in _parsed(documents)]
+    return PermissionResult.PERMITTED in results and PermissionResult.DENIED not in results
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(documents: tuple[str, ...]) -> list[Any]:
+    from moto.iam.access_control import IAMPolicy
+
+    return [IAMPolicy(document) for document in documents]
 
 
 def _deny(caller: Caller, service: str, operation: str, action: str, resource: str) -> None:

@@ -52,6 +52,7 @@ class SqsEventSourcePoller:
         region: str = "us-east-1",
         name: str = "",
         logger: logging.Logger | None = None,
+        concurrency: int = 1,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -71,8 +72,11 @@ class SqsEventSourcePoller:
         self._region = region
         self.name = name or queue_arn.rsplit(":", 1)[-1]
         self._log = logger or _LOG
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self._concurrency = concurrency
         self._stop_event = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -102,32 +106,41 @@ class SqsEventSourcePoller:
         return len(messages)
 
     def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
+        """Starts `concurrency` pollers: Lambda runs up to MaximumConcurrency batches of one event
+        source at once, so two chunks of one job can finish together locally too."""
+        if self.running:
             return
         # A fresh Event per run so a previous thread that outlived stop()'s join still sees
         # its own stop signal and cannot be revived by a restart.
         self._stop_event = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(self._stop_event,), name=f"sqs-poller-{self.name}", daemon=True
-        )
-        self._thread.start()
+        self._threads = [
+            threading.Thread(
+                target=self._run, args=(self._stop_event,), name=f"sqs-poller-{self.name}-{i}", daemon=True
+            )
+            for i in range(self._concurrency)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop_event.set()
-        thread = self._thread
-        if thread is None:
-            return
-        thread.join(timeout)
-        if thread.is_alive():
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        busy = [thread for thread in self._threads if thread.is_alive()]
+        if busy:
             self._log.warning(
-                "%s: poller thread still busy after %.1fs (handler running?)", self.name, timeout
+                "%s: %d poller thread(s) still busy after %.1fs (handler running?)",
+                self.name,
+                len(busy),
+                timeout,
             )
         else:
-            self._thread = None
+            self._threads = []
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return any(thread.is_alive() for thread in self._threads)
 
     # -- loop ---------------------------------------------------------------------------------
 

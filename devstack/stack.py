@@ -41,6 +41,26 @@ def _gateway_responses(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, Gatewa
     return responses
 
 
+class _ActingAs:
+    """A client whose every call is made as one function (authorized by its role)."""
+
+    def __init__(self, client: Any, runner: FunctionRunner, function_id: str) -> None:
+        self._client = client
+        self._runner = runner
+        self._function_id = function_id
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._runner.acting_as(self._function_id):
+                return attribute(*args, **kwargs)
+
+        return call
+
+
 class LocalStack:
     def __init__(
         self,
@@ -131,7 +151,8 @@ class LocalStack:
                 return runner.invoke(function_id, event)
 
             poller = SqsEventSourcePoller(
-                sqs_client=sqs,
+                # The event source mapping polls with the function's role, as Lambda does.
+                sqs_client=_ActingAs(sqs, runner, source.function_id),
                 queue_url=url,
                 queue_arn=self.template.arn(source.queue_id),
                 invoke=invoke,
@@ -140,6 +161,7 @@ class LocalStack:
                 maximum_batching_window_seconds=source.maximum_batching_window_seconds,
                 region=self.template.region,
                 name=f"{source.queue_id}->{source.function_id}",
+                concurrency=source.maximum_concurrency,
             )
             poller.start()
             self.pollers.append(poller)

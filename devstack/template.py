@@ -61,6 +61,9 @@ class SqsEventSource:
     batch_size: int
     report_batch_item_failures: bool
     maximum_batching_window_seconds: int
+    # ScalingConfig.MaximumConcurrency. Without one, Lambda starts an SQS source with five concurrent
+    # batches and scales up with the backlog; five is where the local stack stays.
+    maximum_concurrency: int = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +296,9 @@ class LocalStackTemplate:
                         in props.get("FunctionResponseTypes", []),
                         maximum_batching_window_seconds=int(
                             self.resolve(props.get("MaximumBatchingWindowInSeconds", 0))
+                        ),
+                        maximum_concurrency=int(
+                            self.resolve((props.get("ScalingConfig") or {}).get("MaximumConcurrency", 5))
                         ),
                     )
                 )

@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -169,3 +170,51 @@ def test_idempotency_replay_409_and_422_through_http(local_stack: Running) -> No
     persistence.save_inprogress(idempotency.request_data("POST /cases", "k-2", in_flight))
     busy = http.post("/cases", in_flight, headers={"Idempotency-Key": "k-2"})
     assert busy.status == 409 and busy.json()["code"] == "conflict"
+
+
+def test_ten_concurrent_ingestion_jobs_end_exact_with_one_webhook_each(local_stack: Running) -> None:
+    """Workers run up to MaximumConcurrency chunks at once, so chunks of one job finish together."""
+    receiver = Receiver(failures=0)
+    try:
+        _, key = local_stack.tenant("Concurrent jobs")
+        http = local_stack.http(key)
+        assert (
+            http.request("PUT", "/webhooks", {"url": receiver.url, "events": ["job.completed"]}).status == 200
+        )
+        case_id, _ = make_cases(http)
+
+        def submit(job: int) -> str:
+            rows = [
+                {
+                    "type": 0,
+                    "caseId": case_id,
+                    "description": f"Job {job} note {n}",
+                    "eventDate": "2026-02-01T09:30:00Z",
+                    "externalRef": f"J{job}-N{n}",
+                }
+                for n in range(1000)
+            ]
+            accepted = http.post("/ingestion-jobs", {"rows": rows})
+            assert accepted.status == 202, accepted.body
+            return str(accepted.json()["jobId"])
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            job_ids = list(pool.map(submit, range(10)))
+        for job_id in job_ids:
+            final = wait_for(
+                lambda job_id=job_id: (
+                    (s := http.get(f"/ingestion-jobs/{job_id}").json())["status"] >= 2 and s
+                ),
+                timeout=300,
+            )
+            assert final == {"status": 2, "rowsTotal": 1000, "rowsSucceeded": 1000, "rowsFailed": 0}
+
+        def completed_events() -> list[str]:
+            events = [json.loads(body) for _, body in receiver.received]
+            return [e["data"]["job_id"] for e in events if e["type"] == "job.completed"]
+
+        wait_for(lambda: set(completed_events()) >= set(job_ids), timeout=60)
+        time.sleep(2)  # a second event would come by now
+        assert sorted(completed_events()) == sorted(job_ids)
+    finally:
+        receiver.server.shutdown()

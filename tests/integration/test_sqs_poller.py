@@ -422,3 +422,41 @@ def test_sqs_errors_are_logged_and_retried_with_backoff(
     assert time.monotonic() - started < 2.0
     assert queues.depth() == 0
     assert any("jobs->Worker" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+
+
+def test_up_to_maximum_concurrency_batches_run_at_once(queues: Queues) -> None:
+    queues.send(40)
+    lock = threading.Lock()
+    in_flight = 0
+    peak = 0
+    seen: list[int] = []
+
+    def slow(event: dict[str, Any]) -> None:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        time.sleep(0.3)
+        with lock:
+            in_flight -= 1
+            seen.extend(json.loads(r["body"])["n"] for r in event["Records"])
+
+    poller = make_poller(queues, slow, batch_size=2, concurrency=3)
+    poller.start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(seen) < 40 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        poller.stop()
+    assert sorted(seen) == list(range(40))
+    assert peak == 3  # batches overlapped, and never more than MaximumConcurrency of them
+
+
+def test_scaling_config_is_read_from_the_template() -> None:
+    from devstack.template import LocalStackTemplate
+
+    sources = {(s.queue_id, s.function_id): s for s in LocalStackTemplate().sqs_event_sources()}
+    assert sources[("JobQueue", "WorkerFunction")].maximum_concurrency == 20  # WorkerMaxConcurrency
+    assert sources[("JobDeadLetterQueue", "WorkerFunction")].maximum_concurrency == 2
+    assert sources[("WebhookQueue", "WebhooksFunction")].maximum_concurrency == 5

@@ -44,6 +44,7 @@ def test_every_call_the_suites_saw_is_granted_by_the_role(template: LocalStackTe
         for action, resource in pairs:
             # Re-evaluated alone: a grant removed from the template fails here, not only at run time.
             assert _allowed(caller, action, resource), f"{function_id} used {action} on {resource}"
+            assert iam_guard.allowed(caller.role.documents, action, resource)
     print("\n" + usage_table(template))
 
 
