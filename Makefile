@@ -16,12 +16,13 @@ SCOPES ?=
 CREDITS ?= 0
 TENANT ?=
 AMOUNT ?=
+KEY ?=
 STACK ?=
 FUNCTION ?=
 EVENT ?=
 ADMIN_STACK := $(if $(STACK),--stack $(STACK),)
 
-.PHONY: help run test lint build deploy bench tenant key credits invoke clean
+.PHONY: help run test lint build deploy bench tenant key revoke credits invoke clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -71,6 +72,10 @@ tenant: $(RUN_STAMP) ## Create a tenant and key: make tenant NAME=acme [SCOPES="
 key: $(RUN_STAMP) ## Add a key to a tenant: make key TENANT=<id> [SCOPES=...] [STACK=name]
 	@test -n "$(TENANT)" || { echo "usage: make key TENANT=<id> [SCOPES=...]"; exit 2; }
 	@$(BIN)/python -m admin $(ADMIN_STACK) key --tenant "$(TENANT)" --scopes "$(SCOPES)"
+
+revoke: $(RUN_STAMP) ## Revoke a key (401 from then on): make revoke TENANT=<id> KEY=<key, key id or hash prefix> [STACK=name]
+	@test -n "$(TENANT)" -a -n "$(KEY)" || { echo "usage: make revoke TENANT=<id> KEY=<key, key_... id or 8+ hex of its sha256>"; exit 2; }
+	@$(BIN)/python -m admin $(ADMIN_STACK) revoke --tenant "$(TENANT)" --key "$(KEY)"
 
 credits: $(RUN_STAMP) ## Add credits: make credits TENANT=<id> AMOUNT=<n> [STACK=name]
 	@test -n "$(TENANT)" -a -n "$(AMOUNT)" || { echo "usage: make credits TENANT=<id> AMOUNT=<n>"; exit 2; }

@@ -1,4 +1,5 @@
-"""`python -m admin tenant|key|credits ...` (what `make tenant` and `make credits` run).
+"""`python -m admin tenant|key|revoke|credits ...` (what `make tenant`, `make key`, `make revoke` and
+`make credits` run).
 
 Local by default: the running local stack's table, named from template.yaml. With --stack NAME, the
 deployed stack's table, found in its CloudFormation outputs, with the usual AWS profile and region.
@@ -57,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     key = commands.add_parser("key", help="add an API key to an existing tenant")
     key.add_argument("--tenant", required=True)
     key.add_argument("--scopes", default="")
+    revoke = commands.add_parser("revoke", help="revoke one API key of a tenant")
+    revoke.add_argument("--tenant", required=True)
+    revoke.add_argument(
+        "--key", required=True, help="the key, its key id (key_...) or a prefix (8+ hex) of its SHA-256"
+    )
     topup = commands.add_parser("credits", help="add credits to a tenant")
     topup.add_argument("--tenant", required=True)
     topup.add_argument("--amount", type=int, required=True)
@@ -73,6 +79,14 @@ def main(argv: list[str] | None = None) -> int:
             api_key, record = tenants.new_key_record(args.tenant, args.scopes.split() or tenants.ALL_SCOPES)
             repo.add_api_key(record)
             output = {"tenant_id": args.tenant, "api_key": api_key}
+        elif args.command == "revoke":
+            revoked = tenants.revoke_key(repo, args.tenant, args.key)
+            output = {
+                "tenant_id": args.tenant,
+                "key_id": revoked.key_id,
+                "key_hash_prefix": revoked.key_hash[:16],
+                "revoked": True,
+            }
         else:
             if repo.get_tenant(args.tenant) is None:
                 raise DomainError(f"Tenant {args.tenant} not found")

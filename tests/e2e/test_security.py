@@ -99,3 +99,32 @@ def test_api_keys_never_reach_the_logs(local_stack: Running, capfd: pytest.Captu
     out, err = capfd.readouterr()
     secret = key.rsplit(".", 1)[1]
     assert secret not in out and secret not in err
+
+
+def _body_routes() -> list[tuple[str, str]]:
+    routes = LocalStackTemplate().api_routes()
+    return sorted({(r.method, r.path) for r in routes if r.method in ("POST", "PUT", "PATCH")})
+
+
+def test_json_nested_5000_deep_is_a_400_on_every_route_with_a_body(local_stack: Running) -> None:
+    _, key = local_stack.tenant("DeepJson")
+    http = local_stack.http(key)
+    deep = ("[" * 5000 + "]" * 5000).encode()
+    for method, path in _body_routes():
+        response = http.request(method, _path(path), raw=deep)
+        assert response.status == 400, (method, path, response.status, response.body[:200])
+        payload = response.json()
+        assert payload["error"] is True and payload["code"] == "invalid_json", (method, path, payload)
+        assert "nesting deeper than 32 levels" in payload["message"]
+
+
+def test_a_revoked_key_gets_401_and_the_tenants_other_keys_keep_working(local_stack: Running) -> None:
+    tenant_id, key = local_stack.tenant("Revoked")
+    other = local_stack.admin("key", "--tenant", tenant_id, "--scopes", "cases:read")["api_key"]
+    http = local_stack.http(key)
+    assert http.get("/credits").status == 200
+    out = local_stack.admin("revoke", "--tenant", tenant_id, "--key", key)
+    assert out["revoked"] is True and out["tenant_id"] == tenant_id
+    response = http.get("/credits")
+    assert response.status == 401 and response.json()["error"] is True
+    assert http.get(f"/cases/{uuid.uuid4()}", key=other).status == 404  # authenticated, no such case

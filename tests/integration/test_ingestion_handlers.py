@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -438,3 +439,49 @@ def test_idempotency_key_is_scoped_to_the_resolved_path(invoke: Invoke, demo_ten
     for case_id in (CASE_A, CASE_B):
         listed = call(invoke, "GET", f"/cases/{case_id}/notes", resource="/cases/{id}/notes")
         assert [n["description"] for n in body_of(listed)["results"]] == ["Called, no answer"]
+
+
+def _forged(key: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def test_a_forged_notes_cursor_is_a_400_not_a_500(invoke: Invoke, demo_tenant: str) -> None:
+    make_case(invoke, CASE_A)
+    make_case(invoke, CASE_B)
+    resource = "/cases/{id}/notes"
+    for day in (1, 2, 3):
+        note = {"description": f"day {day}", "eventDate": f"2026-02-0{day}T09:00:00Z"}
+        for case in (CASE_A, CASE_B):
+            call(invoke, "POST", f"/cases/{case}/notes", body=note, resource=resource)
+    page_of_b = body_of(
+        call(invoke, "GET", f"/cases/{CASE_B}/notes", query={"limit": "1"}, resource=resource)
+    )
+    real = json.loads(base64.urlsafe_b64decode(page_of_b["next_cursor"]))
+    forged = [
+        "garbage",
+        "@@@@",
+        _forged([1, 2]),
+        _forged({"x": 1}),
+        _forged({**real, "GSI1SK": 5}),
+        _forged({key: value for key, value in real.items() if key != "PK"}),
+        page_of_b["next_cursor"],  # another case's cursor, replayed on case A
+    ]
+    for cursor in forged:
+        response = call(invoke, "GET", f"/cases/{CASE_A}/notes", query={"cursor": cursor}, resource=resource)
+        assert response["statusCode"] == 400, (cursor, response["statusCode"], response["body"][:200])
+        payload = body_of(response)
+        assert (
+            payload["error"] is True
+            and payload["message"] == "Invalid cursor"
+            and "cursor" in payload["details"]
+        )
+    assert (
+        call(
+            invoke,
+            "GET",
+            f"/cases/{CASE_B}/notes",
+            query={"cursor": page_of_b["next_cursor"]},
+            resource=resource,
+        )["statusCode"]
+        == 200
+    )

@@ -57,3 +57,28 @@ def test_base64_bodies_are_decoded_before_checks() -> None:
     bad = base64.b64encode(b"\xff\xfe").decode()
     response = check_request(event(bad, isBase64Encoded=True), 1000)
     assert response is not None and response["statusCode"] == 400
+
+
+@pytest.mark.parametrize("opener", ["[", '{"a":'])
+def test_json_nested_5000_deep_is_a_400_not_a_recursion_error(opener: str) -> None:
+    closer = "]" if opener == "[" else "}"
+    body = opener * 5000 + "1" + closer * 5000
+    response = check_request(event(body), 1_000_000)
+    assert response is not None
+    assert response["statusCode"] == 400
+    payload = json.loads(response["body"])
+    assert payload["error"] is True and payload["code"] == "invalid_json"
+    assert "nesting deeper than 32 levels" in payload["message"]
+    assert payload["details"] == {"body": "nests 5000 levels deep; the limit is 32"}
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    body = json.dumps({"note": "[" * 5000 + '\\"{' * 100 + "\\", "n": [[[1]]], "e": '"[['})
+    assert check_request(event(body), 1_000_000) is None
+
+
+def test_nesting_at_the_limit_passes() -> None:
+    body = "[" * 32 + "]" * 32
+    assert check_request(event(body), 1000) is None
+    response = check_request(event("[" * 33 + "]" * 33), 1000)
+    assert response is not None and response["statusCode"] == 400

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from debtload.domain.errors import BadRequest
+from debtload.domain.errors import BadRequest, NotFound
 from debtload.domain.tenants import (
     ApiKeyRecord,
     Tenant,
@@ -12,6 +12,8 @@ from debtload.domain.tenants import (
     create_tenant,
     extract_api_key,
     hash_key,
+    new_key_record,
+    revoke_key,
     slugify,
     tenant_id_of_key,
 )
@@ -37,6 +39,12 @@ class MemoryTenants:
 
     def get_tenant(self, tenant_id: str) -> Tenant | None:
         return self.tenants.get(tenant_id)
+
+    def list_api_keys(self, tenant_id: str) -> list[ApiKeyRecord]:
+        return [record for (owner, _), record in self.keys.items() if owner == tenant_id]
+
+    def revoke_api_key(self, tenant_id: str, key_hash: str) -> None:
+        self.keys[(tenant_id, key_hash)] = replace(self.keys[(tenant_id, key_hash)], revoked=True)
 
 
 def test_created_key_authenticates_to_its_tenant_with_all_scopes_by_default() -> None:
@@ -111,3 +119,41 @@ def test_tenant_id_of_key_and_slugify() -> None:
     assert tenant_id_of_key("dlk.acme-3f9a0c.s3cr3t") == "acme-3f9a0c"
     assert slugify("Société Générale  Recouvrement!") == "societe-generale-recouvr"
     assert slugify("***") == "tenant"
+
+
+def test_a_revoked_key_no_longer_authenticates_and_the_others_still_do() -> None:
+    repo = MemoryTenants()
+    created = create_tenant(repo, "acme")
+    tenant_id = created.tenant.tenant_id
+    second, record = new_key_record(tenant_id, ["debts:read"])
+    repo.add_api_key(record)
+    revoked = revoke_key(repo, tenant_id, created.api_key)
+    assert revoked.key_hash == hash_key(created.api_key)
+    assert authenticate(repo, created.api_key) is None
+    assert authenticate(repo, second) is not None
+    assert revoke_key(repo, tenant_id, record.key_id).key_id == record.key_id
+    assert authenticate(repo, second) is None
+
+
+def test_a_key_is_named_by_a_hash_prefix_that_must_be_unique_and_long_enough() -> None:
+    repo = MemoryTenants()
+    created = create_tenant(repo, "acme")
+    tenant_id = created.tenant.tenant_id
+    full_hash = hash_key(created.api_key)
+    with pytest.raises(BadRequest, match="at least 8 hex"):
+        revoke_key(repo, tenant_id, full_hash[:7])
+    with pytest.raises(NotFound):
+        revoke_key(repo, tenant_id, "0" * 64 if not full_hash.startswith("0") else "1" * 64)
+    revoke_key(repo, tenant_id, full_hash[:8].upper())
+    assert authenticate(repo, created.api_key) is None
+
+
+def test_another_tenants_key_or_an_unknown_tenant_is_refused() -> None:
+    repo = MemoryTenants()
+    acme = create_tenant(repo, "acme")
+    other = create_tenant(repo, "other")
+    with pytest.raises(BadRequest, match="belongs to tenant"):
+        revoke_key(repo, acme.tenant.tenant_id, other.api_key)
+    with pytest.raises(NotFound):
+        revoke_key(repo, "nobody-000000", acme.api_key)
+    assert authenticate(repo, other.api_key) is not None

@@ -1,7 +1,8 @@
 """Checks every request body before routing, so no malformed request ever reaches a 500.
 
 powertools runs its request validation before any user middleware, so these checks sit in front of
-`resolve()`: a body that is too large (413), not JSON by content type (415), or not parseable (400).
+`resolve()`: a body that is too large (413), not JSON by content type (415), nested too deeply to parse safely
+or not parseable (400).
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from debtload.api.json_nesting import deepest_nesting
 from debtload.api.responses import proxy_error
+
+# No request shape needs more, and DynamoDB refuses documents nested deeper than 32 levels anyway;
+# the json parser would recurse (RecursionError) at about a thousand.
+MAX_JSON_NESTING = 32
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -48,6 +54,14 @@ def check_request(event: Mapping[str, Any], max_body_bytes: int) -> dict[str, An
             415,
             "unsupported_media_type",
             f"Content-Type must be application/json, got {content_type or 'nothing'}",
+        )
+    depth = deepest_nesting(raw)
+    if depth > MAX_JSON_NESTING:
+        return proxy_error(
+            400,
+            "invalid_json",
+            f"JSON nesting deeper than {MAX_JSON_NESTING} levels is refused",
+            {"body": f"nests {depth} levels deep; the limit is {MAX_JSON_NESTING}"},
         )
     try:
         json.loads(raw)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from debtload.domain.errors import BadRequest
+from debtload.domain.errors import BadRequest, NotFound
 from debtload.scopes import ALL_SCOPES, unknown_scopes
 
 KEY_PREFIX = "dlk"
@@ -69,6 +69,10 @@ class TenantRepository(Protocol):
     def add_api_key(self, key: ApiKeyRecord) -> None: ...
 
     def get_tenant(self, tenant_id: str) -> Tenant | None: ...
+
+    def list_api_keys(self, tenant_id: str) -> list[ApiKeyRecord]: ...
+
+    def revoke_api_key(self, tenant_id: str, key_hash: str) -> None: ...
 
 
 def hash_key(api_key: str) -> str:
@@ -154,3 +158,41 @@ def create_tenant(
     tenant = Tenant(tenant_id=tenant_id, name=name.strip(), created_at=record.created_at)
     repo.create_tenant(tenant, record, initial_credits)
     return CreatedTenant(tenant=tenant, api_key=api_key, scopes=tuple(sorted(record.scopes)))
+
+
+# A hash prefix shorter than this could name several keys by accident.
+MIN_HASH_PREFIX = 8
+
+
+def revoke_key(repo: TenantRepository, tenant_id: str, key: str) -> ApiKeyRecord:
+    """Revoke one of a tenant's keys, named by the key itself, its key id or a prefix of its hash.
+
+    The authorizer refuses a revoked key at once (its results are not cached), and the record stays,
+    so the key id still explains past requests in the logs.
+    """
+    key = key.strip()
+    if repo.get_tenant(tenant_id) is None:
+        raise NotFound(f"Tenant {tenant_id} not found")
+    if tenant_id_of_key(key) is not None:
+        if tenant_id_of_key(key) != tenant_id:
+            raise BadRequest(f"This key belongs to tenant {tenant_id_of_key(key)}, not {tenant_id}")
+        matches = [r for r in repo.list_api_keys(tenant_id) if r.key_hash == hash_key(key)]
+    elif key.startswith("key_"):
+        matches = [r for r in repo.list_api_keys(tenant_id) if r.key_id == key]
+    elif len(key) >= MIN_HASH_PREFIX and re.fullmatch(r"[0-9a-f]+", key.lower()):
+        matches = [r for r in repo.list_api_keys(tenant_id) if r.key_hash.startswith(key.lower())]
+    else:
+        raise BadRequest(
+            "KEY must be the API key, its key id (key_...) or at least "
+            f"{MIN_HASH_PREFIX} hex characters of its SHA-256 hash"
+        )
+    if not matches:
+        raise NotFound(f"No key of tenant {tenant_id} matches {key[:16]}")
+    if len(matches) > 1:
+        raise BadRequest(
+            f"{len(matches)} keys of tenant {tenant_id} match {key}; give more of the hash",
+            {m.key_id: m.key_hash[:16] for m in matches},
+        )
+    (record,) = matches
+    repo.revoke_api_key(tenant_id, record.key_hash)
+    return record

@@ -91,9 +91,29 @@ class DynamoCaseStore:
             index="GSI1",
             forward=False,
             limit=limit,
-            start_key=decode_cursor(cursor),
+            start_key=_own_notes_cursor(decode_cursor(cursor), tenant_id, case_id),
         )
         return [_note(item) for item in items], encode_cursor(last)
+
+
+_NOTES_CURSOR_KEYS = frozenset({"PK", "SK", "GSI1PK", "GSI1SK"})
+
+
+def _own_notes_cursor(start: dict[str, Any] | None, tenant_id: str, case_id: str) -> dict[str, Any] | None:
+    """A notes cursor is the last key of a page of this case's notes: exactly the table and GSI1
+    keys, all strings, naming this tenant and case. Anything else (made up, or another case's) is
+    refused here, since DynamoDB answers an unusable ExclusiveStartKey with an error, not a page."""
+    if start is None:
+        return None
+    if (
+        set(start) != _NOTES_CURSOR_KEYS
+        or not all(isinstance(value, str) for value in start.values())
+        or start["PK"] != keys.tenant_pk(tenant_id)
+        or start["GSI1PK"] != keys.case_notes_gsi_pk(tenant_id, case_id)
+        or not start["SK"].startswith(keys.note_sk(case_id, ""))
+    ):
+        raise ValueError("invalid cursor")
+    return start
 
 
 def _note(item: dict[str, Any]) -> Note:

@@ -66,16 +66,28 @@ class DynamoTenantRepository:
 
     def find_api_key(self, tenant_id: str, key_hash: str) -> ApiKeyRecord | None:
         item = self.table.get(keys.tenant_pk(tenant_id), keys.api_key_sk(key_hash), consistent=False)
-        if item is None:
-            return None
-        return ApiKeyRecord(
-            tenant_id=tenant_id,
-            key_hash=key_hash,
-            key_id=item["key_id"],
-            scopes=frozenset(item.get("scopes", [])),
-            created_at=item.get("created_at", ""),
-            revoked=bool(item.get("revoked", False)),
-        )
+        return _key_record(tenant_id, item) if item else None
+
+    def list_api_keys(self, tenant_id: str) -> list[ApiKeyRecord]:
+        records: list[ApiKeyRecord] = []
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self.table.query(keys.tenant_pk(tenant_id), keys.api_key_sk(""), start_key=start)
+            records.extend(_key_record(tenant_id, item) for item in items)
+            if start is None:
+                return records
+
+    def revoke_api_key(self, tenant_id: str, key_hash: str) -> None:
+        try:
+            self.table.update(
+                keys.tenant_pk(tenant_id),
+                keys.api_key_sk(key_hash),
+                "SET revoked = :true, revoked_at = :now",
+                {":true": True, ":now": _now()},
+                condition="attribute_exists(PK)",
+            )
+        except self.table.client.exceptions.ConditionalCheckFailedException as error:
+            raise NotFound(f"No key of tenant {tenant_id} has hash {key_hash[:16]}") from error
 
     def get_tenant(self, tenant_id: str) -> Tenant | None:
         item = self.table.get(keys.tenant_pk(tenant_id), keys.TENANT_SK)
@@ -176,3 +188,14 @@ def ledger_operations(
             }
         },
     ]
+
+
+def _key_record(tenant_id: str, item: Mapping[str, Any]) -> ApiKeyRecord:
+    return ApiKeyRecord(
+        tenant_id=tenant_id,
+        key_hash=str(item["SK"]).removeprefix(keys.api_key_sk("")),
+        key_id=item["key_id"],
+        scopes=frozenset(item.get("scopes", [])),
+        created_at=item.get("created_at", ""),
+        revoked=bool(item.get("revoked", False)),
+    )
