@@ -6,6 +6,7 @@
   swallows every error; here they run on a worker thread and failures are logged.
 - TransactWriteItems rolls back item by item instead of copying whole tables (moto_transactions).
 - A main-table Query reads its partition, not the whole table (moto_query).
+- One queue's receives are serialized, so a message goes to one receiver at a time (moto_sqs).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from moto.s3 import notifications as s3_notifications
 
 from devstack.functions import FunctionRunner
 from devstack.moto_query import PartitionQuery
+from devstack.moto_sqs import SerializedReceive
 from devstack.moto_transactions import ItemLevelRollback
 
 log = logging.getLogger("devstack.lambda")
@@ -35,6 +37,7 @@ class MotoHooks:
         self._original_s3: Callable[..., Any] | None = None
         self._transactions = ItemLevelRollback()
         self._queries = PartitionQuery()
+        self._receives = SerializedReceive()
 
     def install(self) -> None:
         runner = self.runner
@@ -69,6 +72,7 @@ class MotoHooks:
         s3_notifications._invoke_awslambda = notify_in_background
         self._transactions.install()
         self._queries.install()
+        self._receives.install()
 
     def _deliver_s3_event(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
         logical_id = self.runner.logical_id_of(fn_arn)
@@ -84,6 +88,7 @@ class MotoHooks:
     def uninstall(self) -> None:
         self._transactions.uninstall()
         self._queries.uninstall()
+        self._receives.uninstall()
         self._s3_pool.shutdown(wait=True, cancel_futures=False)
         if self._original_invoke is not None:
             LambdaFunction._invoke_lambda = self._original_invoke  # type: ignore[method-assign]

@@ -41,6 +41,17 @@ def _gateway_responses(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, Gatewa
     return responses
 
 
+def _check_visibility(template: LocalStackTemplate, queue_id: str, function_id: str) -> None:
+    """Lambda refuses an SQS event source whose queue would redeliver a batch still running."""
+    visibility = int(template.resolve(template.properties(queue_id).get("VisibilityTimeout", 30)))
+    timeout = template.function(function_id).timeout
+    if visibility < timeout:
+        raise ValueError(
+            f"{function_id} on {queue_id}: Queue visibility timeout: {visibility} seconds is less than "
+            f"Function timeout: {timeout} seconds (CreateEventSourceMapping refuses this on AWS)"
+        )
+
+
 class _ActingAs:
     """A client whose every call is made as one function (authorized by its role)."""
 
@@ -145,6 +156,7 @@ class LocalStack:
         sqs = boto3.session.Session().client("sqs", endpoint_url=endpoint, region_name=self.template.region)
         runner = self.runner
         for source in self.template.sqs_event_sources():
+            _check_visibility(self.template, source.queue_id, source.function_id)
             url = sqs.get_queue_url(QueueName=self.template.physical_name(source.queue_id))["QueueUrl"]
 
             def invoke(event: dict[str, Any], function_id: str = source.function_id) -> Any:

@@ -25,9 +25,11 @@ from devstack.template import PROJECT_ROOT
 pytestmark = pytest.mark.e2e
 
 FAST_PARAMETERS = {
-    "JobQueueVisibilityTimeout": 2,
+    # Lambda refuses a queue whose visibility timeout is below its function's timeout.
+    "WorkerTimeoutSeconds": 20,
+    "JobQueueVisibilityTimeout": 20,
     "JobMaxReceiveCount": 2,
-    "WebhookQueueVisibilityTimeout": 2,
+    "WebhookQueueVisibilityTimeout": 30,
     "WebhookFirstRetrySeconds": 1,
 }
 

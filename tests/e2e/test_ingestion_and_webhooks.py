@@ -215,6 +215,8 @@ def test_ten_concurrent_ingestion_jobs_end_exact_with_one_webhook_each(local_sta
 
         wait_for(lambda: set(completed_events()) >= set(job_ids), timeout=60)
         time.sleep(2)  # a second event would come by now
-        assert sorted(completed_events()) == sorted(job_ids)
+        events = [json.loads(body) for _, body in receiver.received]
+        pairs = sorted((e["data"]["job_id"], e["id"]) for e in events if e["type"] == "job.completed")
+        assert sorted(completed_events()) == sorted(job_ids), pairs
     finally:
         receiver.server.shutdown()
