@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -200,3 +202,34 @@ def test_a_dead_lettered_message_marks_its_event_failed(moto_resources: MotoReso
     event = store.get_event("demo-tenant", DEMO_EVENT_ID)
     assert event is not None and event["delivery_status"] == "failed"
     assert "dead-letter" in event["last_attempt"]
+
+
+def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
+    moto_resources: MotoResources,
+) -> None:
+    """A terminal event republished by a redelivered chunk gives two queue messages, which concurrent
+    webhook workers take at the same moment: the delivery claim lets only one of them POST."""
+    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+    store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
+    webhooks.set_endpoint(
+        store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
+    )
+    store.reset_event("demo-tenant", DEMO_EVENT_ID)  # the module's stack is shared; start pending
+    both_read = threading.Barrier(2, timeout=10)
+
+    class SlowReader(DynamoWebhookStore):
+        def get_event(self, tenant_id: str, event_id: str) -> dict[str, Any] | None:
+            event = super().get_event(tenant_id, event_id)
+            both_read.wait()  # both workers have seen the event pending before either sends
+            return event
+
+    sender = FakeSender([204, 204])
+    slow = SlowReader(DynamoTable(moto_resources.table_name))
+    task = WebhookDeliveryTask(slow, sender, moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs"))
+    records = [record(moto_resources), record(moto_resources)]
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(task.handle_record, records))
+    assert outcomes == ["delivered", "in_flight"]
+    assert len(sender.requests) == 1
+    event = store.get_event("demo-tenant", DEMO_EVENT_ID)
+    assert event is not None and event["attempts"] == 1 and "delivery_lease_until" not in event

@@ -42,7 +42,16 @@ class MemoryStore:
         with self.lock:
             event = self.events[(tenant_id, event_id)]
             event.update(delivery_status=status, last_attempt=detail, attempts=event.get("attempts", 0) + 1)
+            event.pop("claimed", None)
             return int(event["attempts"])
+
+    def claim_delivery(self, tenant_id: str, event_id: str, lease_seconds: float) -> bool:
+        with self.lock:
+            event = self.events[(tenant_id, event_id)]
+            if event.get("delivery_status") in webhooks.SETTLED or event.get("claimed"):
+                return False
+            event["claimed"] = True
+            return True
 
     def reset_event(self, tenant_id: str, event_id: str) -> None:
         raise AssertionError("not expected here")

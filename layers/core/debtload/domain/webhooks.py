@@ -104,6 +104,14 @@ class WebhookStore(Protocol):
         """Store the outcome of an attempt; returns the attempt count so far."""
         ...
 
+    def claim_delivery(self, tenant_id: str, event_id: str, lease_seconds: float) -> bool:
+        """Take the event for one attempt, unless it is settled or another attempt holds it.
+
+        Two queue messages of one event (a republished terminal event) are delivered by concurrent
+        workers; the claim is what makes the receiver see it once. The lease ends with the attempt
+        (record_attempt), or by itself after `lease_seconds` if that worker dies."""
+        ...
+
     def reset_event(self, tenant_id: str, event_id: str) -> None: ...
 
     def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
@@ -280,6 +288,8 @@ def deliver(
     if not endpoint.enabled:
         store.record_attempt(tenant_id, event_id, "disabled", endpoint.disabled_reason or "endpoint disabled")
         return "disabled"
+    if not store.claim_delivery(tenant_id, event_id, lease_seconds=timeout + 5):
+        return "in_flight"  # this message is a duplicate: the attempt holding the event settles it
     body = event_body(event)
     headers = {
         "Content-Type": "application/json",

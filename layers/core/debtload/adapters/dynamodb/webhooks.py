@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.domain import webhooks
 from debtload.domain.webhooks import Endpoint
 
 
@@ -55,7 +58,8 @@ class DynamoWebhookStore:
         item = self.table.update(
             keys.tenant_pk(tenant_id),
             keys.event_sk(event_id),
-            "SET delivery_status = :status, last_attempt = :detail, last_attempt_at = :now ADD attempts :one",
+            "SET delivery_status = :status, last_attempt = :detail, last_attempt_at = :now ADD attempts :one"
+            " REMOVE delivery_lease_until",
             values={
                 ":status": status,
                 ":detail": detail,
@@ -64,6 +68,25 @@ class DynamoWebhookStore:
             },
         )
         return int(item.get("attempts", 1))
+
+    def claim_delivery(self, tenant_id: str, event_id: str, lease_seconds: float) -> bool:
+        now = time.time()
+        try:
+            self.table.update(
+                keys.tenant_pk(tenant_id),
+                keys.event_sk(event_id),
+                "SET delivery_lease_until = :until",
+                values={":until": Decimal(str(round(now + lease_seconds, 3))), ":now": Decimal(str(round(now, 3)))}
+                | {f":s{i}": status for i, status in enumerate(webhooks.SETTLED)},
+                condition=(
+                    "attribute_exists(PK) AND (attribute_not_exists(delivery_status) OR NOT delivery_status IN ("
+                    + ", ".join(f":s{i}" for i in range(len(webhooks.SETTLED)))
+                    + ")) AND (attribute_not_exists(delivery_lease_until) OR delivery_lease_until < :now)"
+                ),
+            )
+        except self.table.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
         self.table.update(
@@ -81,6 +104,6 @@ class DynamoWebhookStore:
         self.table.update(
             keys.tenant_pk(tenant_id),
             keys.event_sk(event_id),
-            "SET delivery_status = :pending, attempts = :zero",
+            "SET delivery_status = :pending, attempts = :zero REMOVE delivery_lease_until",
             values={":pending": "pending", ":zero": 0},
         )
