@@ -21,6 +21,7 @@ from botocore.exceptions import EndpointConnectionError
 from moto import mock_aws
 
 from devstack.environment import SHARED_ENVIRONMENT
+from devstack.moto_sqs import SerializedReceive
 from devstack.sqs_poller import SqsEventSourcePoller
 
 REGION = "us-east-1"
@@ -107,12 +108,19 @@ def fail(*wanted: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
 def sqs() -> Iterator[Any]:
     # One moto backend for the module (starting mock_aws per test costs more than the tests);
     # every test gets queues of its own, so nothing leaks between them.
-    with pytest.MonkeyPatch.context() as env, mock_aws():
-        for name, value in SHARED_ENVIRONMENT.items():
-            env.setenv(name, value)
-        env.delenv("AWS_ENDPOINT_URL", raising=False)
-        env.delenv("AWS_PROFILE", raising=False)
-        yield boto3.client("sqs", region_name=REGION)
+    # Concurrent pollers need the stack's serialized receives: bare moto can hand one message to two
+    # receivers at once (decision 65), which SQS does not do within a visibility timeout.
+    receives = SerializedReceive()
+    receives.install()
+    try:
+        with pytest.MonkeyPatch.context() as env, mock_aws():
+            for name, value in SHARED_ENVIRONMENT.items():
+                env.setenv(name, value)
+            env.delenv("AWS_ENDPOINT_URL", raising=False)
+            env.delenv("AWS_PROFILE", raising=False)
+            yield boto3.client("sqs", region_name=REGION)
+    finally:
+        receives.uninstall()
 
 
 @pytest.fixture
