@@ -134,7 +134,8 @@ class AsyncInvoker:
         return self._pool.submit(contextvars.Context().run, self._run, function_id, event, source, request_id)
 
     def shutdown(self) -> None:
-        """Waits for runs in progress; retries still waiting are abandoned (and logged)."""
+        """Waits for runs in progress; retries still waiting are abandoned (and logged), and events not
+        started yet are dropped: the stack's data goes with it anyway."""
         self._stopping.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
