@@ -133,10 +133,10 @@ class LocalStack:
         Provisioner(self.template, endpoint).provision()
         self.runner = FunctionRunner(self.template, endpoint)
         self.async_invoker = AsyncInvoker(self.runner, retry_delay_seconds=self._async_retry_seconds)
+        # Built (and its expressions checked) before anything runs, and even when off: fire_schedule.
+        self.scheduler = Scheduler(self.template, self.async_invoker.invoke, scale=self._schedule_scale)
         self._hooks = MotoHooks(self.runner, self.async_invoker)
         self._hooks.install()
-        # Built (and its expressions checked) even when off, so fire_schedule still works.
-        self.scheduler = Scheduler(self.template, self.async_invoker.invoke, scale=self._schedule_scale)
         if self._with_pollers:
             self._start_pollers(endpoint)
         if self._with_schedules:
