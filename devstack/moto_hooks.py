@@ -3,7 +3,8 @@
 - `LambdaFunction._invoke_lambda` is what moto calls for every Lambda invocation (Invoke API, Step
   Functions tasks, S3 notifications); here it runs the real handler in this process.
 - S3 notifications are asynchronous on AWS, but moto sends them inside the PutObject request and
-  swallows every error; here they run on a worker thread and failures are logged.
+  swallows every error; here they are Lambda async invocations (devstack.async_invoke): retried per
+  the function's EventInvokeConfig, then sent to its OnFailure destination.
 - TransactWriteItems rolls back item by item instead of copying whole tables (moto_transactions).
 - A main-table Query reads its partition, not the whole table (moto_query).
 - One queue's receives are serialized, so a message goes to one receiver at a time (moto_sqs).
@@ -15,12 +16,12 @@ import json
 import logging
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 from moto.s3 import notifications as s3_notifications
 
+from devstack.async_invoke import AsyncInvoker
 from devstack.functions import FunctionRunner
 from devstack.moto_query import PartitionQuery
 from devstack.moto_sqs import SerializedReceive
@@ -30,9 +31,10 @@ log = logging.getLogger("devstack.lambda")
 
 
 class MotoHooks:
-    def __init__(self, runner: FunctionRunner) -> None:
+    def __init__(self, runner: FunctionRunner, async_invoker: AsyncInvoker | None = None) -> None:
         self.runner = runner
-        self._s3_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="s3-notify")
+        self._owns_invoker = async_invoker is None
+        self.async_invoker = async_invoker or AsyncInvoker(runner)
         self._original_invoke: Callable[..., Any] | None = None
         self._original_s3: Callable[..., Any] | None = None
         self._transactions = ItemLevelRollback()
@@ -63,13 +65,10 @@ class MotoHooks:
                 return json.dumps(body), True, ""
             return json.dumps(result, default=str), False, ""
 
-        def notify_in_background(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
-            self._s3_pool.submit(self._deliver_s3_event, account_id, event_body, fn_arn, region_name)
-
         self._original_invoke = LambdaFunction._invoke_lambda
         self._original_s3 = s3_notifications._invoke_awslambda
         LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[assignment,method-assign]
-        s3_notifications._invoke_awslambda = notify_in_background
+        s3_notifications._invoke_awslambda = self._deliver_s3_event
         self._transactions.install()
         self._queries.install()
         self._receives.install()
@@ -81,15 +80,16 @@ class MotoHooks:
             return
         key = event_body.get("Records", [{}])[0].get("s3", {}).get("object", {}).get("key")
         try:
-            self.runner.invoke(logical_id, event_body)
-        except Exception:
-            log.exception("S3 notification to %s for %s failed", logical_id, key)
+            self.async_invoker.invoke(logical_id, event_body, source=f"S3 notification for {key}")
+        except RuntimeError as error:  # the stack is stopping
+            log.error("S3 notification to %s for %s dropped: %s", logical_id, key, error)
 
     def uninstall(self) -> None:
         self._transactions.uninstall()
         self._queries.uninstall()
         self._receives.uninstall()
-        self._s3_pool.shutdown(wait=True, cancel_futures=False)
+        if self._owns_invoker:
+            self.async_invoker.shutdown()
         if self._original_invoke is not None:
             LambdaFunction._invoke_lambda = self._original_invoke  # type: ignore[method-assign]
         if self._original_s3 is not None:

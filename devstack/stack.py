@@ -8,16 +8,19 @@ import logging
 import os
 import urllib.request
 from collections.abc import Mapping
+from concurrent.futures import Future
 from types import TracebackType
 from typing import Any
 
 from moto.server import ThreadedMotoServer
 
 from devstack.api_gateway import ApiGatewayFront, GatewayResponse, Route
+from devstack.async_invoke import AsyncInvoker, AsyncOutcome
 from devstack.environment import SHARED_ENVIRONMENT
 from devstack.functions import FunctionRunner
 from devstack.moto_hooks import MotoHooks
 from devstack.provision import Provisioner
+from devstack.schedules import Scheduler
 from devstack.template import LocalStackTemplate
 
 log = logging.getLogger("devstack")
@@ -82,16 +85,27 @@ class LocalStack:
         parameter_overrides: Mapping[str, Any] | None = None,
         stack_name: str = "debtload",
         pollers: bool = True,
+        schedules: bool = True,
+        schedule_scale: float | None = None,
+        async_retry_seconds: float | None = None,
     ) -> None:
+        """`schedule_scale` divides the template's schedule rates (DEBTLOAD_LOCAL_SCHEDULE_SCALE);
+        `async_retry_seconds` is the first wait before Lambda retries a failed asynchronous invocation
+        (DEBTLOAD_LOCAL_ASYNC_RETRY_SECONDS, default 1; AWS waits about a minute)."""
         self.host = host
         self._api_port = api_port
         self._aws_port = aws_port
         self._parameters = {**LOCAL_PARAMETERS, **(parameter_overrides or {})}
         self.stack_name = stack_name
         self._with_pollers = pollers
+        self._with_schedules = schedules
+        self._schedule_scale = schedule_scale
+        self._async_retry_seconds = async_retry_seconds
         self._moto: ThreadedMotoServer | None = None
         self._front: ApiGatewayFront | None = None
         self._hooks: MotoHooks | None = None
+        self.async_invoker: AsyncInvoker | None = None
+        self.scheduler: Scheduler | None = None
         self._saved_environment: dict[str, str] = {}
         self.pollers: list[Any] = []
         self.template: LocalStackTemplate | None = None
@@ -118,12 +132,23 @@ class LocalStack:
         self.template = LocalStackTemplate(stack_name=self.stack_name, parameter_overrides=self._parameters)
         Provisioner(self.template, endpoint).provision()
         self.runner = FunctionRunner(self.template, endpoint)
-        self._hooks = MotoHooks(self.runner)
+        self.async_invoker = AsyncInvoker(self.runner, retry_delay_seconds=self._async_retry_seconds)
+        # Built (and its expressions checked) before anything runs, and even when off: fire_schedule.
+        self.scheduler = Scheduler(self.template, self.async_invoker.invoke, scale=self._schedule_scale)
+        self._hooks = MotoHooks(self.runner, self.async_invoker)
         self._hooks.install()
         if self._with_pollers:
             self._start_pollers(endpoint)
+        if self._with_schedules:
+            self.scheduler.start()
         self._start_front()
         return self
+
+    def fire_schedule(self, function_id: str, event_id: str | None = None) -> Future[AsyncOutcome]:
+        """Fires one of the template's Schedule events now, as its rule would (asynchronously)."""
+        assert self.scheduler is not None, "stack not started"
+        future: Future[AsyncOutcome] = self.scheduler.fire(function_id, event_id)
+        return future
 
     def _set_environment(self, endpoint: str) -> None:
         from debtload.adapters import aws
@@ -195,12 +220,17 @@ class LocalStack:
         self._front.serve(self.host, self._api_port)
 
     def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
         for poller in self.pollers:
             poller.stop()
         self.pollers.clear()
         if self._front is not None:
             self._front.shutdown()
             self._front = None
+        if self.async_invoker is not None:
+            self.async_invoker.shutdown()
+            self.async_invoker = None
         if self._hooks is not None:
             self._hooks.uninstall()
             self._hooks = None

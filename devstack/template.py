@@ -75,6 +75,34 @@ class S3Trigger:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleEvent:
+    """A function's `Type: Schedule` event: an EventBridge rule that invokes it asynchronously."""
+
+    function_id: str
+    event_id: str
+    expression: str
+    rule_name: str
+    enabled: bool
+    # The rule target's Input: when set, the function receives this JSON instead of the event.
+    input: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    kind: str  # SQS, SNS, Lambda, EventBridge, S3
+    arn: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventInvokeConfig:
+    """How Lambda treats a function's asynchronous invocations (AWS::Lambda::EventInvokeConfig)."""
+
+    maximum_retry_attempts: int = 2
+    on_failure: Destination | None = None
+    on_success: Destination | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FunctionSpec:
     logical_id: str
     code_uri: str
@@ -303,6 +331,56 @@ class LocalStackTemplate:
                     )
                 )
         return sources
+
+    def schedule_events(self) -> list[ScheduleEvent]:
+        schedules = []
+        for spec in self.functions():
+            for event_id, event in spec.events.items():
+                if event.get("Type") != "Schedule":
+                    continue
+                props = event.get("Properties") or {}
+                # SAM: `Enabled: false` or `State: DISABLED` creates the rule switched off.
+                state = str(self.resolve(props.get("State", "ENABLED"))).upper()
+                enabled = (
+                    str(self.resolve(props.get("Enabled", True))).lower() != "false" and state == "ENABLED"
+                )
+                raw_input = self.resolve(props.get("Input"))
+                schedules.append(
+                    ScheduleEvent(
+                        function_id=spec.logical_id,
+                        event_id=event_id,
+                        expression=str(self.resolve(props["Schedule"])),
+                        rule_name=str(
+                            self.resolve(props.get("Name", f"{self.stack_name}-{spec.logical_id}{event_id}"))
+                        ),
+                        enabled=enabled,
+                        input=None if raw_input is None else str(raw_input),
+                    )
+                )
+        return schedules
+
+    def event_invoke_config(self, function_id: str) -> EventInvokeConfig:
+        globals_ = (self.document.get("Globals") or {}).get("Function", {})
+        props = self.properties(function_id)
+        raw = self.resolve(props.get("EventInvokeConfig", globals_.get("EventInvokeConfig")) or {})
+        destinations = raw.get("DestinationConfig") or {}
+
+        def destination(condition: str) -> Destination | None:
+            spec = destinations.get(condition)
+            if not spec:
+                return None
+            if "Destination" not in spec:
+                raise ValueError(
+                    f"{function_id}: DestinationConfig.{condition} without a Destination ARN (SAM would "
+                    "create a resource for it) is not supported by the local stack"
+                )
+            return Destination(kind=str(spec.get("Type", "")), arn=str(spec["Destination"]))
+
+        return EventInvokeConfig(
+            maximum_retry_attempts=int(raw.get("MaximumRetryAttempts", 2)),
+            on_failure=destination("OnFailure"),
+            on_success=destination("OnSuccess"),
+        )
 
     def s3_triggers(self) -> list[S3Trigger]:
         triggers = []
