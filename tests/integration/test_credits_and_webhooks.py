@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections.abc import Mapping
@@ -175,6 +176,19 @@ def test_an_event_out_of_attempts_is_marked_failed_and_can_be_replayed(
     assert event is not None and event["delivery_status"] == "failed" and event["attempts"] == 3
     assert "HTTP 503" in event["last_attempt"]
 
+    # The tenant finds what to replay without knowing an event id: GET /webhooks/events?status=failed.
+    listed = invoke(
+        "ApiFunction", api_event("GET", "/webhooks/events", principal=ADMIN, query={"status": "failed"})
+    )
+    assert listed["statusCode"] == 200
+    failed = body_of(listed)["results"]
+    assert [(e["id"], e["delivery_status"], e["attempts"]) for e in failed] == [(DEMO_EVENT_ID, "failed", 3)]
+    assert "HTTP 503" in failed[0]["last_attempt"]
+    bad = invoke(
+        "ApiFunction", api_event("GET", "/webhooks/events", principal=ADMIN, query={"status": "lost"})
+    )
+    assert bad["statusCode"] == 400 and "lost" in body_of(bad)["message"]
+
     replayed = invoke(
         "ApiFunction", api_event("POST", f"/webhooks/events/{DEMO_EVENT_ID}/replay", principal=ADMIN)
     )
@@ -235,3 +249,43 @@ def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
     assert len(sender.requests) == 1
     event = store.get_event("demo-tenant", DEMO_EVENT_ID)
     assert event is not None and event["attempts"] == 1 and "delivery_lease_until" not in event
+
+
+def test_webhook_events_are_listed_by_status_in_pages_with_a_checked_cursor(
+    invoke: Invoke, moto_resources: MotoResources
+) -> None:
+    from debtload.adapters.dynamodb.jobs import outbox_item
+    from debtload.domain.jobs.model import OutboxEvent
+
+    table = DynamoTable(moto_resources.table_name)
+    seed_demo_data(DynamoTenantRepository(table))
+    store = DynamoWebhookStore(table)
+    for n in range(7):
+        table.put(
+            outbox_item(OutboxEvent(f"evt_page{n}", "demo-tenant", "job.completed", {"job_id": f"j{n}"}, ""))
+        )
+        if n % 2 == 0:
+            store.mark_failed("demo-tenant", f"evt_page{n}", "HTTP 500; gave up")
+
+    def page(cursor: str | None) -> dict[str, Any]:
+        query = {"status": "failed", "limit": "2", **({"cursor": cursor} if cursor else {})}
+        answer = invoke("ApiFunction", api_event("GET", "/webhooks/events", principal=ADMIN, query=query))
+        assert answer["statusCode"] == 200, answer
+        return body_of(answer)
+
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        body = page(cursor)
+        assert len(body["results"]) <= 2
+        seen += [e["id"] for e in body["results"] if e["id"].startswith("evt_page")]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["evt_page0", "evt_page2", "evt_page4", "evt_page6"]
+
+    forged = base64.urlsafe_b64encode(json.dumps({"PK": "TENANT#other", "SK": "EVENT#x"}).encode()).decode()
+    refused = invoke(
+        "ApiFunction", api_event("GET", "/webhooks/events", principal=ADMIN, query={"cursor": forged})
+    )
+    assert refused["statusCode"] == 400 and body_of(refused)["message"] == "Invalid cursor"

@@ -22,6 +22,7 @@ ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("GET", "/jobs/{id}/rows"): BY_RESOURCE,
     ("PUT", "/webhooks"): "webhooks:write",
     ("GET", "/webhooks"): "webhooks:write",
+    ("GET", "/webhooks/events"): "webhooks:write",
     ("POST", "/webhooks/events/{id}/replay"): "webhooks:write",
     ("POST", "/cases"): "cases:write",
     ("GET", "/cases/{id}"): "cases:read",

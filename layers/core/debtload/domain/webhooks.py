@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from debtload.domain.errors import NotFound, ValidationFailed
+from debtload.domain.errors import BadRequest, NotFound, ValidationFailed
 
 EVENT_TYPES = (
     "job.completed",
@@ -113,6 +113,13 @@ class WebhookStore(Protocol):
         ...
 
     def reset_event(self, tenant_id: str, event_id: str) -> None: ...
+
+    def list_events(
+        self, tenant_id: str, status: str | None, cursor: str | None, limit: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """The tenant's events in event id order, optionally of one delivery status; raises
+        ValueError on a cursor that is not one of this tenant's pages."""
+        ...
 
     def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
         """Settle the event as failed (attempts unchanged): it waits for the tenant's replay."""
@@ -336,3 +343,39 @@ def replay(store: WebhookStore, tenant_id: str, event_id: str) -> dict[str, Any]
         raise NotFound(f"Event {event_id} not found")
     store.reset_event(tenant_id, event_id)
     return event
+
+
+DELIVERY_STATUSES = ("pending", "retrying", *SETTLED)
+
+
+def event_view(event: Mapping[str, Any]) -> dict[str, Any]:
+    """What the tenant sees of an event's delivery: enough to decide what to replay."""
+    data = event.get("data") or {}
+    return {
+        "id": event["event_id"],
+        "type": event["type"],
+        "created_at": event.get("created_at"),
+        "delivery_status": event.get("delivery_status", "pending"),
+        "attempts": int(event.get("attempts", 0)),
+        "last_attempt": event.get("last_attempt"),
+        "last_attempt_at": event.get("last_attempt_at"),
+        "failed_at": event.get("failed_at"),
+        **({"job_id": data["job_id"]} if isinstance(data, Mapping) and "job_id" in data else {}),
+        **({"import_id": data["import_id"]} if isinstance(data, Mapping) and "import_id" in data else {}),
+    }
+
+
+def list_events(
+    store: WebhookStore, tenant_id: str, status: str | None, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    """GET /webhooks/events: e.g. `?status=failed` lists what ran out of attempts, to replay."""
+    if status is not None and status not in DELIVERY_STATUSES:
+        raise BadRequest(
+            f"Unknown delivery status {status!r}",
+            {"status": f"one of {', '.join(DELIVERY_STATUSES)}"},
+        )
+    try:
+        events, next_cursor = store.list_events(tenant_id, status, cursor, limit)
+    except ValueError as error:
+        raise BadRequest("Invalid cursor", {"cursor": str(error)}) from error
+    return {"results": [event_view(e) for e in events], "next_cursor": next_cursor}

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
+from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.domain import webhooks
 from debtload.domain.webhooks import Endpoint
@@ -91,6 +92,27 @@ class DynamoWebhookStore:
             return False
         return True
 
+    def list_events(
+        self, tenant_id: str, status: str | None, cursor: str | None, limit: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        pk = keys.tenant_pk(tenant_id)
+        start = _own_events_cursor(decode_cursor(cursor), pk)
+        found: list[dict[str, Any]] = []
+        while True:
+            # A status is a filter over the partition's events, so read wider pages than asked.
+            items, last = self.table.query(
+                pk, keys.event_sk(""), limit=limit if status is None else 200, start_key=start
+            )
+            for item in items:
+                if status is None or item.get("delivery_status", "pending") == status:
+                    found.append(item)
+                    if len(found) == limit:
+                        more = last is not None or item is not items[-1]
+                        return found, encode_cursor({"PK": pk, "SK": item["SK"]}) if more else None
+            if last is None:
+                return found, None
+            start = last
+
     def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
         self.table.update(
             keys.tenant_pk(tenant_id),
@@ -110,3 +132,18 @@ class DynamoWebhookStore:
             "SET delivery_status = :pending, attempts = :zero REMOVE delivery_lease_until",
             values={":pending": "pending", ":zero": 0},
         )
+
+
+def _own_events_cursor(start: dict[str, Any] | None, pk: str) -> dict[str, Any] | None:
+    """An events cursor names one of this tenant's events; anything else is refused (DynamoDB would
+    answer an unusable ExclusiveStartKey with an error, not a page)."""
+    if start is None:
+        return None
+    if (
+        set(start) != {"PK", "SK"}
+        or start["PK"] != pk
+        or not isinstance(start["SK"], str)
+        or not start["SK"].startswith(keys.event_sk(""))
+    ):
+        raise ValueError("invalid cursor")
+    return start

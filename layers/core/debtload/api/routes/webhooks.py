@@ -1,10 +1,10 @@
-"""PUT /webhooks, GET /webhooks, POST /webhooks/events/{id}/replay."""
+"""PUT /webhooks, GET /webhooks, GET /webhooks/events, POST /webhooks/events/{id}/replay."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,6 +43,19 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     def get_webhook() -> dict[str, Any]:
         principal = require_scope(router.current_event.raw_event, "webhooks:write")
         return webhooks.show_endpoint(deps.webhooks, principal.tenant_id)
+
+    @router.get(
+        "/webhooks/events",
+        tags=["webhooks"],
+        summary="The events sent to the endpoint and how their delivery went; ?status=failed to replay",
+    )
+    def list_events(
+        status: Annotated[str | None, Query(max_length=16)] = None,
+        cursor: Annotated[str | None, Query(max_length=2048)] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> dict[str, Any]:
+        principal = require_scope(router.current_event.raw_event, "webhooks:write")
+        return webhooks.list_events(deps.webhooks, principal.tenant_id, status, cursor, limit)
 
     @router.post("/webhooks/events/<event_id>/replay", tags=["webhooks"], summary="Send an event again")
     def replay(event_id: Annotated[str, Path(max_length=80)]) -> dict[str, Any]:
