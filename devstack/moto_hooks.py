@@ -19,14 +19,20 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
+from moto.core.exceptions import JsonRESTError
 from moto.s3 import notifications as s3_notifications
 
 from devstack.functions import FunctionRunner
+from devstack.lambda_limits import InvocationError, RequestTooLarge
 from devstack.moto_query import PartitionQuery
 from devstack.moto_sqs import SerializedReceive
 from devstack.moto_transactions import ItemLevelRollback
 
 log = logging.getLogger("devstack.lambda")
+
+
+class _InvokeRefused(JsonRESTError):
+    code = 413
 
 
 class MotoHooks:
@@ -53,13 +59,16 @@ class MotoHooks:
             payload = json.loads(event) if isinstance(event, str | bytes) and event else (event or {})
             try:
                 result = runner.invoke(logical_id, payload)
+            except RequestTooLarge as error:
+                # Invoke's own error (HTTP 413), not a function error: the function never ran.
+                raise _InvokeRefused(error.error_type, str(error)) from error
             except Exception as error:
                 log.warning("%s failed: %s: %s", logical_id, type(error).__name__, error)
-                body = {
-                    "errorMessage": str(error),
-                    "errorType": type(error).__name__,
-                    "stackTrace": traceback.format_exception(error),
-                }
+                body: dict[str, Any] = {"errorMessage": str(error), "errorType": type(error).__name__}
+                if isinstance(error, InvocationError):
+                    body["errorType"] = error.error_type  # Lambda's own failure: no handler trace
+                else:
+                    body["stackTrace"] = traceback.format_exception(error)
                 return json.dumps(body), True, ""
             return json.dumps(result, default=str), False, ""
 
