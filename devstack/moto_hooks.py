@@ -7,6 +7,7 @@
 - TransactWriteItems rolls back item by item instead of copying whole tables (moto_transactions).
 - A main-table Query reads its partition, not the whole table (moto_query).
 - One queue's receives are serialized, so a message goes to one receiver at a time (moto_sqs).
+- DynamoDB item and SQS message sizes are limited as AWS limits them (moto_limits).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from moto.s3 import notifications as s3_notifications
 
 from devstack.functions import FunctionRunner
 from devstack.lambda_limits import InvocationError, RequestTooLarge
+from devstack.moto_limits import MotoLimits
 from devstack.moto_query import PartitionQuery
 from devstack.moto_sqs import SerializedReceive
 from devstack.moto_transactions import ItemLevelRollback
@@ -44,6 +46,7 @@ class MotoHooks:
         self._transactions = ItemLevelRollback()
         self._queries = PartitionQuery()
         self._receives = SerializedReceive()
+        self._limits = MotoLimits()
 
     def install(self) -> None:
         runner = self.runner
@@ -82,6 +85,7 @@ class MotoHooks:
         self._transactions.install()
         self._queries.install()
         self._receives.install()
+        self._limits.install()
 
     def _deliver_s3_event(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
         logical_id = self.runner.logical_id_of(fn_arn)
@@ -98,6 +102,7 @@ class MotoHooks:
         self._transactions.uninstall()
         self._queries.uninstall()
         self._receives.uninstall()
+        self._limits.uninstall()
         self._s3_pool.shutdown(wait=True, cancel_futures=False)
         if self._original_invoke is not None:
             LambdaFunction._invoke_lambda = self._original_invoke  # type: ignore[method-assign]
