@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextvars
 import hashlib
 import json
 import logging
@@ -26,6 +27,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from devstack.lambda_limits import RequestTooLarge
 
 __all__ = [
     "DEFAULT_GATEWAY_RESPONSES",
@@ -45,6 +48,8 @@ _TEMPLATE_VARIABLES = re.compile(
     r"\$context\.error\.messageString|\$context\.error\.message|\$context\.requestId"
 )
 _ACCESS_DENIED_MESSAGE = "User is not authorized to access this resource"
+# A REST API's integration timeout (TimeoutInMillis) defaults to, and may not exceed, 29 s.
+MAX_INTEGRATION_TIMEOUT_SECONDS = 29.0
 # Headers that would corrupt our own HTTP framing; API Gateway renames them the same way.
 _REMAPPED_RESPONSE_HEADERS = frozenset(
     {"connection", "content-length", "transfer-encoding", "date", "server"}
@@ -56,6 +61,7 @@ class Route:
     method: str
     path: str
     authorized: bool
+    timeout_seconds: float = MAX_INTEGRATION_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,7 @@ DEFAULT_GATEWAY_RESPONSES: Mapping[str, GatewayResponse] = {
     "MISSING_AUTHENTICATION_TOKEN": GatewayResponse(403, _DEFAULT_TEMPLATE),
     "AUTHORIZER_FAILURE": GatewayResponse(500, _DEFAULT_TEMPLATE),
     "REQUEST_TOO_LARGE": GatewayResponse(413, _DEFAULT_TEMPLATE),
+    "INTEGRATION_TIMEOUT": GatewayResponse(504, _DEFAULT_TEMPLATE),
     "DEFAULT_4XX": GatewayResponse(400, _DEFAULT_TEMPLATE),
     "DEFAULT_5XX": GatewayResponse(502, _DEFAULT_TEMPLATE),
 }
@@ -147,7 +154,8 @@ class _Router:
         method = route.method.upper()
         if method in node.methods:
             raise ValueError(f"duplicate route {method} {route.path}")
-        node.methods[method] = Route(method, node.resource, route.authorized)
+        timeout = min(route.timeout_seconds, MAX_INTEGRATION_TIMEOUT_SECONDS)
+        node.methods[method] = Route(method, node.resource, route.authorized, timeout)
 
     @staticmethod
     def _variable_child(node: _Node, kind: str, name: str, path: str) -> _Node:
@@ -402,7 +410,7 @@ class ApiGatewayFront:
             except UnicodeDecodeError:
                 event["body"] = base64.b64encode(body).decode("ascii")
                 event["isBase64Encoded"] = True
-        return self._invoke_api(event)
+        return self._invoke_api(event, match.route.timeout_seconds)
 
     def _read_body(self, request: Request) -> bytes:
         too_large = _GatewayError(
@@ -528,13 +536,53 @@ class ApiGatewayFront:
 
     # ---- integration -----------------------------------------------------------------------
 
-    def _invoke_api(self, event: dict[str, Any]) -> Response:
+    def _invoke_api(self, event: dict[str, Any], timeout_seconds: float) -> Response:
+        started = time.monotonic()
         try:
-            result = self._api(event)
+            result = self._call_within(event, timeout_seconds)
             return self._proxy_response(result)
+        except _GatewayError:
+            raise
+        except RequestTooLarge:
+            # The event (body plus headers, JSON-escaped) is over Lambda's 6 MB: Invoke refuses it.
+            self._logger.warning(
+                "Lambda refused the %s %s event as too large", event["httpMethod"], event["path"]
+            )
+            raise _GatewayError("REQUEST_TOO_LARGE", "Request Too Long") from None
         except Exception:
             self._logger.exception("Lambda integration failed for %s %s", event["httpMethod"], event["path"])
+            if time.monotonic() - started >= timeout_seconds:
+                # The gateway had given up before the function failed (its timeout was as long).
+                raise _GatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out") from None
             raise _GatewayError("DEFAULT_5XX", "Internal server error") from None
+
+    def _call_within(self, event: dict[str, Any], timeout_seconds: float) -> Any:
+        """The integration on its own thread: at the timeout the gateway answers 504 and, as on AWS,
+        the function runs on until it returns or its own timeout stops it."""
+        context = contextvars.copy_context()
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def target() -> None:
+            try:
+                outcome["result"] = context.run(self._api, event)
+            except Exception as error:
+                outcome["error"] = error
+            finally:
+                done.set()
+
+        threading.Thread(target=target, name="api-integration", daemon=True).start()
+        if not done.wait(timeout_seconds):
+            self._logger.error(
+                "Lambda integration for %s %s timed out after %.1fs",
+                event["httpMethod"],
+                event["path"],
+                timeout_seconds,
+            )
+            raise _GatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("result")
 
     @staticmethod
     def _proxy_response(result: Any) -> Response:

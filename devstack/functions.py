@@ -24,6 +24,7 @@ from typing import Any
 from devstack import iam_guard
 from devstack.iam_policies import function_roles
 from devstack.iam_requests import Scope
+from devstack.lambda_limits import check_request, check_response, run_with_timeout
 from devstack.template import LocalStackTemplate
 
 log = logging.getLogger("devstack.functions")
@@ -134,6 +135,18 @@ class FunctionRunner:
             yield
 
     def invoke(self, logical_id: str, event: Any) -> Any:
-        """Run the function on `event`; exceptions propagate, as an invocation error would."""
+        """Run the function on `event` as a synchronous invocation; exceptions propagate, as an
+        invocation error would. A request or response over Lambda's 6 MB fails, and so does a run
+        past the template's Timeout, at its deadline (devstack.lambda_limits)."""
+        check_request(event)
         with self.acting_as(logical_id):
-            return self.handler(logical_id)(event, self.context(logical_id))
+            # Importing is Lambda's init phase, which the function's timeout does not cover.
+            handler = self.handler(logical_id)
+            context = self.context(logical_id)
+            result = run_with_timeout(
+                context.function_name,
+                context.timeout_seconds,
+                lambda: handler(event, context),
+            )
+        check_response(result)
+        return result

@@ -8,6 +8,7 @@
 - TransactWriteItems rolls back item by item instead of copying whole tables (moto_transactions).
 - A main-table Query reads its partition, not the whole table (moto_query).
 - One queue's receives are serialized, so a message goes to one receiver at a time (moto_sqs).
+- DynamoDB item and SQS message sizes are limited as AWS limits them (moto_limits).
 """
 
 from __future__ import annotations
@@ -19,15 +20,22 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
+from moto.core.exceptions import JsonRESTError
 from moto.s3 import notifications as s3_notifications
 
 from devstack.async_invoke import AsyncInvoker
 from devstack.functions import FunctionRunner
+from devstack.lambda_limits import InvocationError, RequestTooLarge
+from devstack.moto_limits import MotoLimits
 from devstack.moto_query import PartitionQuery
 from devstack.moto_sqs import SerializedReceive
 from devstack.moto_transactions import ItemLevelRollback
 
 log = logging.getLogger("devstack.lambda")
+
+
+class _InvokeRefused(JsonRESTError):
+    code = 413
 
 
 class MotoHooks:
@@ -40,6 +48,7 @@ class MotoHooks:
         self._transactions = ItemLevelRollback()
         self._queries = PartitionQuery()
         self._receives = SerializedReceive()
+        self._limits = MotoLimits()
 
     def install(self) -> None:
         runner = self.runner
@@ -55,13 +64,16 @@ class MotoHooks:
             payload = json.loads(event) if isinstance(event, str | bytes) and event else (event or {})
             try:
                 result = runner.invoke(logical_id, payload)
+            except RequestTooLarge as error:
+                # Invoke's own error (HTTP 413), not a function error: the function never ran.
+                raise _InvokeRefused(error.error_type, str(error)) from error
             except Exception as error:
                 log.warning("%s failed: %s: %s", logical_id, type(error).__name__, error)
-                body = {
-                    "errorMessage": str(error),
-                    "errorType": type(error).__name__,
-                    "stackTrace": traceback.format_exception(error),
-                }
+                body: dict[str, Any] = {"errorMessage": str(error), "errorType": type(error).__name__}
+                if isinstance(error, InvocationError):
+                    body["errorType"] = error.error_type  # Lambda's own failure: no handler trace
+                else:
+                    body["stackTrace"] = traceback.format_exception(error)
                 return json.dumps(body), True, ""
             return json.dumps(result, default=str), False, ""
 
@@ -72,6 +84,7 @@ class MotoHooks:
         self._transactions.install()
         self._queries.install()
         self._receives.install()
+        self._limits.install()
 
     def _deliver_s3_event(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
         logical_id = self.runner.logical_id_of(fn_arn)
@@ -88,6 +101,7 @@ class MotoHooks:
         self._transactions.uninstall()
         self._queries.uninstall()
         self._receives.uninstall()
+        self._limits.uninstall()
         if self._owns_invoker:
             self.async_invoker.shutdown()
         if self._original_invoke is not None:

@@ -89,6 +89,7 @@ class Provisioner:
                 for key in (
                     "VisibilityTimeout",
                     "MessageRetentionPeriod",
+                    "MaximumMessageSize",
                     "DelaySeconds",
                     "ReceiveMessageWaitTimeSeconds",
                 )

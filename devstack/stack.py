@@ -209,7 +209,9 @@ class LocalStack:
         api_function = self.template.api_function()
         authorizer_function = self.template.authorizer_function()
         self._front = ApiGatewayFront(
-            routes=[Route(r.method, r.path, r.authorized) for r in self.template.api_routes()],
+            routes=[
+                Route(r.method, r.path, r.authorized, r.timeout_seconds) for r in self.template.api_routes()
+            ],
             authorizer=lambda event: runner.invoke(authorizer_function, event),
             api=lambda event: runner.invoke(api_function, event),
             gateway_responses=_gateway_responses(self.template.gateway_responses()),

@@ -52,6 +52,8 @@ class ApiRoute:
     method: str
     path: str
     authorized: bool
+    # The event's TimeoutInMillis: API Gateway's integration timeout, 29 s unless set lower.
+    timeout_seconds: float = 29.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +289,7 @@ class LocalStackTemplate:
                         method=str(props["Method"]).upper(),
                         path=str(props["Path"]),
                         authorized=default_auth and authorizer != "NONE",
+                        timeout_seconds=int(self.resolve(props.get("TimeoutInMillis", 29000))) / 1000,
                     )
                 )
         return routes

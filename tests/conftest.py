@@ -13,6 +13,7 @@ from moto import mock_aws
 
 from devstack.demo import DEMO_API_KEY, DEMO_TENANT_ID, seed_demo_tenant
 from devstack.environment import SHARED_ENVIRONMENT
+from devstack.moto_limits import MotoLimits
 from devstack.provision import Provisioner
 from devstack.template import LocalStackTemplate
 
@@ -59,10 +60,15 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def moto_resources(aws_environment: None, template: LocalStackTemplate) -> Iterator[MotoResources]:
     from debtload.adapters import aws
 
-    with mock_aws():
-        aws.reset_clients()
-        Provisioner(template).provision(lambdas=False, state_machines=False)
-        yield MotoResources(template)
+    limits = MotoLimits()  # DynamoDB item and SQS message sizes as AWS counts them
+    limits.install()
+    try:
+        with mock_aws():
+            aws.reset_clients()
+            Provisioner(template).provision(lambdas=False, state_machines=False)
+            yield MotoResources(template)
+    finally:
+        limits.uninstall()
     aws.reset_clients()
 
 
