@@ -27,7 +27,7 @@ class Config:
     imports_bucket: str = ""
     calls_event_bus: str = ""
     initiate_calls_state_machine_arn: str = ""
-    max_request_body_bytes: int = 6_000_000
+    max_request_body_bytes: int = 5_000_000
     batch_rate_limit_per_hour: int = 50
     default_rate_limit_per_minute: int = 600
     webhook_max_attempts: int = 8
@@ -49,7 +49,7 @@ class Config:
             imports_bucket=env.get("IMPORTS_BUCKET", ""),
             calls_event_bus=env.get("CALLS_EVENT_BUS", ""),
             initiate_calls_state_machine_arn=env.get("INITIATE_CALLS_STATE_MACHINE_ARN", ""),
-            max_request_body_bytes=_int(env, "MAX_REQUEST_BODY_BYTES", 6_000_000),
+            max_request_body_bytes=_int(env, "MAX_REQUEST_BODY_BYTES", 5_000_000),
             batch_rate_limit_per_hour=_int(env, "BATCH_RATE_LIMIT_PER_HOUR", 50),
             default_rate_limit_per_minute=_int(env, "DEFAULT_RATE_LIMIT_PER_MINUTE", 600),
             webhook_max_attempts=_int(env, "WEBHOOK_MAX_ATTEMPTS", 8),
