@@ -225,7 +225,9 @@ def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
 
     sender = FakeSender([204, 204])
     slow = SlowReader(DynamoTable(moto_resources.table_name))
-    task = WebhookDeliveryTask(slow, sender, moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs"))
+    task = WebhookDeliveryTask(
+        slow, sender, moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs")
+    )
     records = [record(moto_resources), record(moto_resources)]
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(pool.map(task.handle_record, records))

@@ -76,7 +76,10 @@ class DynamoWebhookStore:
                 keys.tenant_pk(tenant_id),
                 keys.event_sk(event_id),
                 "SET delivery_lease_until = :until",
-                values={":until": Decimal(str(round(now + lease_seconds, 3))), ":now": Decimal(str(round(now, 3)))}
+                values={
+                    ":until": Decimal(str(round(now + lease_seconds, 3))),
+                    ":now": Decimal(str(round(now, 3))),
+                }
                 | {f":s{i}": status for i, status in enumerate(webhooks.SETTLED)},
                 condition=(
                     "attribute_exists(PK) AND (attribute_not_exists(delivery_status) OR NOT delivery_status IN ("
