@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := $(VENV)/sam
 SAM := PATH="$(abspath $(BIN)):$$PATH" $(SAM_VENV)/bin/sam
+# checkov pins dependencies that clash with the dev tools', so it has its own venv, like sam.
+CHECKOV_VENV := $(VENV)/checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
@@ -36,10 +39,12 @@ $(RUN_STAMP): requirements-local.txt layers/core/requirements.txt | $(BIN)/pytho
 	$(PIP) -r requirements-local.txt
 	@touch $@
 
-$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt requirements-sam.txt
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt requirements-sam.txt requirements-checkov.txt
 	$(PIP) -r requirements-dev.txt
 	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	@touch $@
 
 run: $(RUN_STAMP) ## Start the local stack: API on :3000, AWS endpoint (moto) on :4566
@@ -48,11 +53,12 @@ run: $(RUN_STAMP) ## Start the local stack: API on :3000, AWS endpoint (moto) on
 test: $(DEV_STAMP) ## Run every test suite (unit, integration, e2e, events, template)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(DEV_STAMP) ## ruff, mypy and cfn-lint
+lint: $(DEV_STAMP) ## ruff, mypy, cfn-lint and checkov (skips and their reasons: .checkov.yaml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
+	$(CHECKOV) -f template.yaml --config-file .checkov.yaml
 
 build: $(DEV_STAMP) ## sam build (arm64, no container needed); the layer ships .pyc files
 	$(SAM) build

@@ -163,6 +163,12 @@ class Provisioner:
                     for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
                 ]
                 s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+            if "VersioningConfiguration" in props:
+                # As deployed: an overwrite keeps the old version, and notifications carry a versionId.
+                s3.put_bucket_versioning(
+                    Bucket=name,
+                    VersioningConfiguration={"Status": props["VersioningConfiguration"]["Status"]},
+                )
             if "PublicAccessBlockConfiguration" in props:
                 s3.put_public_access_block(
                     Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]

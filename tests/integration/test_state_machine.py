@@ -268,3 +268,136 @@ def test_a_batch_retried_by_the_workflow_requests_no_call_twice(sfn_stack: SfnSt
         sfn_stack.api("GET", f"/call-runs/{body['callResults']['callRunId']}", resource="/call-runs/{id}")
     )
     assert view["status"] == "succeeded" and view["initiated"] == 5 and view["creditsReserved"] == 5 * 25
+
+
+# A step that fails for good ends the run `failed` (MarkRunFailed), never leaves it `running`.
+
+
+def _call_run_store(stack: SfnStack) -> Any:
+    from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+
+    return DynamoCallRunStore(DynamoTable(stack.template.physical_name("Table")))
+
+
+def _view(stack: SfnStack, run_id: str) -> dict[str, Any]:
+    return body_of(stack.api("GET", f"/call-runs/{run_id}", resource="/call-runs/{id}"))
+
+
+def _webhook_types(stack: SfnStack) -> list[tuple[str, str]]:
+    sqs = stack.resources.client("sqs")
+    queued = sqs.receive_message(QueueUrl=stack.resources.queue_url("WebhookQueue"), MaxNumberOfMessages=10)
+    return [(json.loads(m["Body"])["type"], m["Body"]) for m in queued.get("Messages", [])]
+
+
+def test_planning_that_fails_for_good_ends_the_run_failed(
+    sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from debtload.domain import call_runs
+
+    def broken_plan(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the table is unreachable")
+
+    monkeypatch.setattr(call_runs, "plan_batches", broken_plan)
+    run_id = _start_calls(sfn_stack, 3)["callResults"]["callRunId"]
+    execution = sfn_stack.wait_for_execution(run_id)
+    assert execution["status"] == "FAILED", execution
+    assert execution.get("error") == "RuntimeError"
+
+    view = _view(sfn_stack, run_id)
+    assert view["status"] == "failed", view
+    assert "RuntimeError: the table is unreachable" in view["error"]
+    assert "Traceback" not in view["error"]  # the Lambda error's type and message, not its stack
+    assert (view["initiated"], view["failed"], view["creditsReserved"]) == (0, 3, 0)
+    calls = body_of(sfn_stack.api("GET", f"/call-runs/{run_id}/calls", resource="/call-runs/{id}/calls"))
+    assert {c["status"] for c in calls["results"]} == {"failed"}
+    assert [t for t, _ in _webhook_types(sfn_stack)] == ["call_run.completed"]
+
+
+def test_a_summary_that_fails_for_good_ends_the_run_failed_with_its_calls_counted(
+    sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from debtload.domain import call_runs
+
+    def broken_summary(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("summary item too large")
+
+    monkeypatch.setattr(call_runs, "summarize", broken_summary)
+    run_id = _start_calls(sfn_stack, 5)["callResults"]["callRunId"]
+    execution = sfn_stack.wait_for_execution(run_id)
+    assert execution["status"] == "FAILED", execution
+
+    view = _view(sfn_stack, run_id)
+    assert view["status"] == "failed" and "summary item too large" in view["error"]
+    # The calls placed before the failure stay placed, and charged.
+    assert (view["initiated"], view["failed"], view["batchesProcessed"]) == (5, 0, 1)
+    assert view["creditsReserved"] == 5 * 25
+    assert len(sfn_stack.call_requested_events()) == 5
+
+
+def test_record_batch_failure_is_retried(sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    from debtload.domain import call_runs
+
+    module = sfn_stack.calls_module()
+    dialer = module.tasks.dialer
+    real_record = call_runs.record_batch_failure
+    recorded: list[int] = []
+
+    def dialer_down(calls: Any) -> Any:
+        raise KeyError("dialer misconfigured")  # not retried: the batch is caught
+
+    def flaky_record(*args: Any, **kwargs: Any) -> Any:
+        recorded.append(1)
+        if len(recorded) == 1:
+            raise TransientError("table throttled")
+        return real_record(*args, **kwargs)
+
+    dialer.request_calls = dialer_down
+    monkeypatch.setattr(call_runs, "record_batch_failure", flaky_record)
+    balance_before = _call_run_store(sfn_stack).credit_balance(TENANT)
+    try:
+        run_id = _start_calls(sfn_stack, 2)["callResults"]["callRunId"]
+        execution = sfn_stack.wait_for_execution(run_id)
+    finally:
+        del dialer.request_calls
+    assert execution["status"] == "SUCCEEDED", execution
+    assert len(recorded) == 2
+    view = _view(sfn_stack, run_id)
+    assert view["status"] == "failed" and view["failed"] == 2
+    # The retried recording refunded the batch's reservation.
+    assert _call_run_store(sfn_stack).credit_balance(TENANT) == balance_before
+
+
+def test_a_batch_whose_failure_cannot_be_recorded_fails_the_run_and_refunds_its_calls(
+    sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from debtload.domain import call_runs
+
+    module = sfn_stack.calls_module()
+    dialer = module.tasks.dialer
+    real_record = call_runs.record_batch_failure
+    recorded: list[int] = []
+
+    def dialer_down(calls: Any) -> Any:
+        raise KeyError("dialer misconfigured")
+
+    def record_fails_once(*args: Any, **kwargs: Any) -> Any:
+        recorded.append(1)
+        if len(recorded) == 1:
+            raise RuntimeError("not retried: the Map fails")
+        return real_record(*args, **kwargs)
+
+    dialer.request_calls = dialer_down
+    monkeypatch.setattr(call_runs, "record_batch_failure", record_fails_once)
+    balance_before = _call_run_store(sfn_stack).credit_balance(TENANT)
+    try:
+        run_id = _start_calls(sfn_stack, 4)["callResults"]["callRunId"]
+        execution = sfn_stack.wait_for_execution(run_id)
+    finally:
+        del dialer.request_calls
+    assert execution["status"] == "FAILED", execution
+    view = _view(sfn_stack, run_id)
+    assert view["status"] == "failed" and view["failed"] == 4 and view["initiated"] == 0
+    # The batch had reserved its 4 calls before the dialer failed; MarkRunFailed gave them back.
+    assert _call_run_store(sfn_stack).credit_balance(TENANT) == balance_before
+    assert view["creditsReserved"] == 0

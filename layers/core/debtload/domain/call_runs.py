@@ -392,16 +392,9 @@ def completed_event(tenant_id: str, call_run_id: str, summary: Mapping[str, Any]
     )
 
 
-def summarize(
-    store: CallRunStore,
-    tenant_id: str,
-    call_run_id: str,
-    *,
-    publisher: EventPublisher | None = None,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    run = _run(store, tenant_id, call_run_id)
-    batches = sorted(store.list_batches(tenant_id, call_run_id), key=lambda b: int(b["index"]))
+def summary_of(run: Mapping[str, Any], batches: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The run's counts from its batches, as summarize (and fail_run) store them."""
+    batches = sorted(batches, key=lambda b: int(b["index"]))
     done = [b for b in batches if "batch_status" in b]
     initiated = sum(int(b["initiated"]) for b in done)
     # A batch that never reported (the workflow stopped early) fails its customers.
@@ -409,7 +402,7 @@ def summarize(
         len(b.get("customers", [])) for b in batches if b not in done
     )
     skipped = sum(int(b["skipped"]) for b in done)
-    summary: dict[str, Any] = {
+    return {
         "status": run_status(initiated, failed, skipped),
         "customers": int(run["customers"]),
         "initiated": initiated,
@@ -422,6 +415,18 @@ def summarize(
         ],
         "creditsReserved": sum(int(b.get("credits", 0) or 0) for b in done),
     }
+
+
+def summarize(
+    store: CallRunStore,
+    tenant_id: str,
+    call_run_id: str,
+    *,
+    publisher: EventPublisher | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    run = _run(store, tenant_id, call_run_id)
+    summary = summary_of(run, store.list_batches(tenant_id, call_run_id))
     at = (now or datetime.now().astimezone()).isoformat()
     event = completed_event(tenant_id, call_run_id, summary, at)
     store.finish_run(tenant_id, call_run_id, {**summary, "finished_at": at}, event)

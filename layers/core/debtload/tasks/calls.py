@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from debtload.config import Config
-from debtload.domain import call_runs
+from debtload.domain import call_run_failure, call_runs
 from debtload.domain.errors import BadRequest
 
 
@@ -53,5 +53,14 @@ class CallTasks:
         if action == "summarize":
             return call_runs.summarize(
                 self.store, tenant_id, run_id, publisher=self.publisher, now=self.clock()
+            )
+        if action == "mark_failed":
+            return call_run_failure.fail_run(
+                self.store,
+                tenant_id,
+                run_id,
+                payload.get("error"),
+                publisher=self.publisher,
+                now=self.clock(),
             )
         raise BadRequest(f"Unknown calls task action {action!r}")
