@@ -16,6 +16,7 @@ from debtload.domain.jobs.model import Job, JobRow, RowOutcome
 from debtload.domain.tenants import Principal
 from debtload.scopes import ALL_SCOPES
 from devstack.demo import DEMO_CASE_IDS
+from devstack.template import PROJECT_ROOT
 from tests.conftest import MotoResources
 from tests.helpers import api_event, body_of
 from tests.integration.conftest import Invoke
@@ -864,3 +865,35 @@ def test_the_lease_sweeper_resumes_an_abandoned_import_then_fails_one_past_its_a
     hopeless = report_of(moto_resources, f"imports/{demo_data}/notes/hopeless.csv")
     assert hopeless["status"] == "failed" and "3 attempts" in hopeless["outcome"]
     assert invoke("FileImportFunction", SCHEDULED) == []  # nothing left holding a lease
+
+
+def test_a_lease_sweep_that_failed_every_attempt_is_logged_not_ignored(
+    invoke: Invoke, moto_resources: MotoResources, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The lease sweep's schedule shares FileImportFunction's OnFailure queue with the S3 drops."""
+    scheduled = json.loads((PROJECT_ROOT / "events" / "file_import_lease_sweep.json").read_text())
+    destination_record = {
+        "version": "1.0",
+        "requestContext": {"condition": "RetriesExhausted", "approximateInvokeCount": 3},
+        "requestPayload": scheduled,
+        "responsePayload": {"errorType": "ProvisionedThroughputExceededException", "errorMessage": "slow"},
+    }
+    sqs_event = {
+        "Records": [
+            {
+                "messageId": "m-2",
+                "receiptHandle": "h",
+                "body": json.dumps(destination_record),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": moto_resources.template.arn("FileImportFailuresQueue"),
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
+    with caplog.at_level("ERROR"):
+        (result,) = invoke("FileImportFunction", sqs_event)
+    assert result["status"] == "sweep_failed"
+    assert any(
+        "lease sweep failed" in r.getMessage() and "3 attempts" in r.getMessage() for r in caplog.records
+    )

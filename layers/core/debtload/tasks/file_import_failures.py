@@ -62,7 +62,14 @@ class ImportFailures:
         results = []
         for record in destination_records(event):
             reason = failure_reason(record)
-            for dropped in imports.dropped_files(record["requestPayload"]):
+            payload = record["requestPayload"]
+            if payload.get("source") == "aws.events":
+                # The lease sweep shares this destination; its next tick sweeps again, but an
+                # operator should see that one failed every attempt.
+                log.error("scheduled lease sweep failed: %s", reason)
+                results.append({"schedule": payload.get("resources"), "status": "sweep_failed"})
+                continue
+            for dropped in imports.dropped_files(payload):
                 results.append(self.fail(dropped, reason))
         return results
 
