@@ -129,6 +129,9 @@ def test_a_failed_async_invocation_without_a_destination_is_retried_then_dropped
 ) -> None:
     runner = FunctionRunner(template)
     attempts: list[Any] = []
+    # A function with no EventInvokeConfig (WorkerFunction's schedule now has one, decision 69).
+    bare = "WebhooksFunction"
+    assert template.event_invoke_config(bare).on_failure is None
 
     def fail(function_id: str, event: Any) -> Any:
         attempts.append((function_id, event))
@@ -137,12 +140,12 @@ def test_a_failed_async_invocation_without_a_destination_is_retried_then_dropped
     monkeypatch.setattr(runner, "invoke", fail)
     invoker = AsyncInvoker(runner, retry_delay_seconds=0.01)
     try:
-        outcome = invoker.invoke("WorkerFunction", {"source": "aws.events"}, source="test").result(10)
+        outcome = invoker.invoke(bare, {"source": "aws.events"}, source="test").result(10)
     finally:
         invoker.shutdown()
-    # WorkerFunction has no EventInvokeConfig: Lambda's default of two retries, and nowhere to send it.
+    # No EventInvokeConfig: Lambda's default of two retries, and nowhere to send it.
     assert outcome.status == "dropped" and outcome.attempts == 3
-    assert attempts == [("WorkerFunction", {"source": "aws.events"})] * 3
+    assert attempts == [(bare, {"source": "aws.events"})] * 3
 
 
 @pytest.fixture(scope="module")
