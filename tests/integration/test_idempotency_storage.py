@@ -122,3 +122,35 @@ def test_starting_one_run_twice_is_one_execution_even_once_it_ended(
     sfn.stop_execution(executionArn=execution["executionArn"])
     starter.start("demo-tenant", "run-1")  # closed: ExecutionAlreadyExists, which is "started"
     assert [e["name"] for e in sfn.list_executions(stateMachineArn=arn)["executions"]] == ["run-1"]
+
+
+def test_a_response_too_large_even_compressed_is_answered_once_and_replayed_as_a_notice(
+    moto_resources: MotoResources, demo_tenant: str
+) -> None:
+    import base64
+    import os
+
+    from debtload.api.idempotency import run_idempotently
+
+    runs: list[int] = []
+
+    def operation() -> dict[str, Any]:
+        runs.append(1)
+        return {"status": 201, "body": {"blob": base64.b64encode(os.urandom(600_000)).decode()}}
+
+    def send() -> dict[str, Any]:
+        return run_idempotently(
+            table_name=moto_resources.table_name,
+            tenant_id=demo_tenant,
+            key="k-random",
+            route="POST /cases",
+            body={"a": 1},
+            context=None,
+            operation=operation,
+        )
+
+    first = send()
+    assert first["status"] == 201 and len(first["body"]["blob"]) == 800_000
+    replay = send()
+    assert runs == [1] and replay["replayed"] is True and replay["status"] == 201
+    assert replay["body"]["response_bytes"] > 800_000 and "too large" in replay["body"]["message"]

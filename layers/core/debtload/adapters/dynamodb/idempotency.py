@@ -70,7 +70,7 @@ class CompactDynamoDBPersistenceLayer(DynamoDBPersistenceLayer):
             Key=self._get_key(data_record.idempotency_key),
             UpdateExpression=expression,
             ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,  # type: ignore[arg-type]
+            ExpressionAttributeValues=values,
         )
 
     def _item_to_data_record(self, item: dict[str, Any]) -> DataRecord:
