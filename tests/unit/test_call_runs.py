@@ -177,24 +177,66 @@ def test_start_stores_batches_by_reference_and_reports_the_seed_shape() -> None:
             started.append(call_run_id)
 
     targets = [{"key": f"L{i}", "phone_number": "+33612345678", "region": "FR"} for i in range(1234)]
-    result = call_runs.start_call_run(store, Starter(), "t1", "run-1", {"campaign_id": "c1"}, targets, 500)
+    result = call_runs.start_call_run(store, Starter(), "t1", "run-new", {"campaign_id": "c1"}, targets, 500)
     assert result == {
-        "callRunId": "run-1",
+        "callRunId": "run-new",
         "status": "started",
         "customers": 1234,
         "batches": 3,
         "batchSize": 500,
     }
     assert [len(b["customers"]) for b in store.batches.values()] == [500, 500, 234]
-    assert store.run["batches_total"] == 3 and started == ["run-1"]
+    assert store.run["batches_total"] == 3 and started == ["run-new"]
 
 
 def test_a_run_whose_workflow_cannot_start_is_failed_not_left_running() -> None:
     store = MemoryCallRuns()
     targets = [{"key": "L1", "phone_number": "+33612345678", "region": "FR"}]
-    result = call_runs.start_call_run(store, FailingStarter(), "t1", "run-1", {}, targets, 500)
+    result = call_runs.start_call_run(store, FailingStarter(), "t1", "run-new", {}, targets, 500)
     assert result["status"] == "failed" and "could not be started" in result["error"]
     assert store.run["status"] == "failed"
+
+
+def test_starting_a_stored_run_again_keeps_its_batches_and_only_starts_it() -> None:
+    """Issue 13, defect 4: a retried request names the same run; rewriting its batches would wipe
+    what they record (requested, charged), so every debtor would be called and charged again."""
+    store = MemoryCallRuns(2, 500)
+    store.batches[0]["requested"] = ["loan-0"]
+    store.batches[0]["charged"] = ["loan-0"]
+    started: list[str] = []
+
+    class Starter:
+        def start(self, tenant_id: str, call_run_id: str) -> None:
+            started.append(call_run_id)
+
+    targets = [{"key": f"loan-{i}", "phone_number": "+33612345678", "region": "FR"} for i in range(2)]
+    result = call_runs.start_call_run(store, Starter(), "t1", "run-1", {}, targets, 500)
+    assert result["status"] == "started" and started == ["run-1"]
+    assert store.batches[0]["requested"] == ["loan-0"] and store.batches[0]["charged"] == ["loan-0"]
+
+    store.run["status"] = "succeeded"
+    again = call_runs.start_call_run(store, Starter(), "t1", "run-1", {}, targets, 500)
+    assert again["status"] == "succeeded" and started == ["run-1"]  # an ended run is not restarted
+
+
+def test_the_call_run_of_a_request_is_named_by_its_key_not_at_random() -> None:
+    from debtload.domain.customer_calls import call_run_id_for
+
+    one = call_run_id_for("t1", "camp-1", "key-1", "req-a")
+    assert one == call_run_id_for("t1", "camp-1", "key-1", "req-b")  # a retry: another request id
+    assert (
+        len(
+            {
+                one,
+                call_run_id_for("t2", "camp-1", "key-1", "req-a"),
+                call_run_id_for("t1", "camp-2", "key-1", "req-a"),
+                call_run_id_for("t1", "camp-1", "key-2", "req-a"),
+            }
+        )
+        == 4
+    )
+    assert call_run_id_for("t1", "camp-1", None, "req-a") == call_run_id_for("t1", "camp-1", None, "req-a")
+    assert call_run_id_for("t1", "camp-1", None, "req-a") != call_run_id_for("t1", "camp-1", "req-a", "x")
 
 
 def test_dispatch_and_summarize_count_every_call_once() -> None:

@@ -5,15 +5,20 @@ follow the tenant rule and expire through the table's TTL attribute. powertools 
 DESIGN §3 asks for: a stored response for a replay, IdempotencyValidationError when the body differs
 (422 here), IdempotencyAlreadyInProgressError while the first call runs (409), and no record when the
 call raises, so a field-level 400 is never stored.
+
+Records expire after 24 h, but what a key made does not: ids are derived from the key. So the first
+run of a key also writes a permanent claim (adapters/dynamodb/idempotency.py), and a key whose record
+has expired is refused rather than run again over its first use's debts, collections or call runs:
+409 `idempotency_key_expired` with the same body, 422 `idempotency_key_reused` with another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
     IdempotencyConfig,
     idempotent_function,
 )
@@ -26,6 +31,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from debtload.adapters import aws
 from debtload.adapters.dynamodb import keys
+from debtload.adapters.dynamodb.idempotency import (
+    CompactDynamoDBPersistenceLayer,
+    IdempotencyKeyClaims,
+    payload_hash,
+)
+from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.domain.errors import BadRequest, Conflict, Unprocessable
 
 HEADER = "idempotency-key"
@@ -34,21 +45,43 @@ MAX_KEY_LENGTH = 255
 EXPIRES_AFTER_SECONDS = 24 * 3600
 
 
+class KeyReused(Unprocessable):
+    code = "idempotency_key_reused"
+
+
+class KeyExpired(Conflict):
+    code = "idempotency_key_expired"
+
+
 def _mark_replayed(response: Any, idempotent_data: DataRecord) -> Any:
     return {**response, "replayed": True}
+
+
+def _oversized(response: dict[str, Any], size: int) -> dict[str, Any]:
+    """What a replay answers when the response could not be kept even compressed: the status, and
+    no repeat of the work."""
+    return {
+        "status": response.get("status", 200),
+        "headers": response.get("headers") or {},
+        "body": {
+            "message": "This request was completed; its response is too large to be replayed",
+            "response_bytes": size,
+        },
+    }
 
 
 KEY_PREFIX = "debtload-api"  # stable across function names, so a record survives a redeploy
 
 
-def persistence_for(table_name: str, tenant_id: str) -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(
+def persistence_for(table_name: str, tenant_id: str) -> CompactDynamoDBPersistenceLayer:
+    return CompactDynamoDBPersistenceLayer(
         table_name=table_name,
         key_attr="PK",
         sort_key_attr="SK",
         static_pk_value=keys.tenant_pk(tenant_id),
         expiry_attr="expires_at",
         boto3_client=aws.client("dynamodb"),
+        oversized=_oversized,
     )
 
 
@@ -95,12 +128,26 @@ def run_idempotently(
         key_prefix=KEY_PREFIX,
     )
     def execute(request: dict[str, Any]) -> dict[str, Any]:
-        return operation()
+        # powertools runs this only when no live record holds the key: a first use, a retry after a
+        # failure, or a use after the record expired, which the claim tells apart.
+        claims = IdempotencyKeyClaims(DynamoTable(table_name))
+        made, held = claims.claim(tenant_id, route, key, body_hash, _now())
+        if held is not None:
+            _refuse(held.payload_hash == body_hash, held.first_used_at)
+        try:
+            result = operation()
+        except Exception:
+            if made:
+                claims.release(tenant_id, route, key)
+            raise
+        claims.complete(tenant_id, route, key, _now())
+        return result
 
+    body_hash = payload_hash(body)
     try:
         result: dict[str, Any] = execute(request=request_data(route, key, body))
     except IdempotencyValidationError as error:
-        raise Unprocessable(
+        raise KeyReused(
             "This Idempotency-Key was already used with a different request body",
             {"Idempotency-Key": "reuse it only to retry the identical request"},
         ) from error
@@ -110,3 +157,20 @@ def run_idempotently(
             {"Idempotency-Key": "in flight"},
         ) from error
     return result
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _refuse(same_body: bool, first_used_at: str) -> None:
+    if same_body:
+        raise KeyExpired(
+            f"This Idempotency-Key was used on {first_used_at} and its stored response has expired "
+            f"({EXPIRES_AFTER_SECONDS // 3600} h); nothing was done again. Send a new key to repeat it.",
+            {"Idempotency-Key": "expired", "first_used_at": first_used_at},
+        )
+    raise KeyReused(
+        f"This Idempotency-Key was used on {first_used_at} with a different request body",
+        {"Idempotency-Key": "reuse it only to retry the identical request", "first_used_at": first_used_at},
+    )

@@ -158,12 +158,18 @@ def start_call_run(
     be started, the run is failed with the reason rather than left running forever.
     """
     batches = [list(targets[i : i + batch_size]) for i in range(0, len(targets), batch_size)]
-    store.create_run(
-        tenant_id,
-        call_run_id,
-        {**run, "customers": len(targets), "batch_size": batch_size, "batches_total": len(batches)},
-        batches,
-    )
+    # A run already stored is the same request's, retried: writing its batches again would wipe
+    # what they record (requested, charged) and call and charge every debtor twice. It is only
+    # started again, which the starter makes a no-op when its execution exists; a run that already
+    # ended (failed to start, or done) is left as it is.
+    existing = store.get_run(tenant_id, call_run_id)
+    if existing is None:
+        store.create_run(
+            tenant_id,
+            call_run_id,
+            {**run, "customers": len(targets), "batch_size": batch_size, "batches_total": len(batches)},
+            batches,
+        )
     result = {
         "callRunId": call_run_id,
         "status": "started",
@@ -171,6 +177,8 @@ def start_call_run(
         "batches": len(batches),
         "batchSize": batch_size,
     }
+    if existing is not None and existing.get("status") != "running":
+        return {**result, "status": str(existing.get("status"))}
     try:
         starter.start(tenant_id, call_run_id)
     except Exception as error:  # reported, not raised: the writes are done

@@ -11,6 +11,17 @@ from typing import Any
 from debtload.domain import call_runs
 from debtload.domain.campaigns import Campaign
 from debtload.domain.customers import Customer
+from debtload.domain.request_ids import id_for_request
+
+
+def call_run_id_for(tenant_id: str, campaign_id: str, idempotency_key: str | None, request_id: str) -> str:
+    """The run of one request, never random: a retry with the same key names the same run, so it
+    finds the run started and starts no second one (issue 13, defect 4). Without a key the request
+    id names it (API Gateway's, one per request), in its own namespace."""
+    what = f"customers/add/bulk/{campaign_id}/call-run"
+    if idempotency_key is None:
+        return id_for_request(tenant_id, f"{what}/request", request_id)
+    return id_for_request(tenant_id, what, idempotency_key)
 
 
 def start_customer_calls(

@@ -69,8 +69,6 @@ class CustomersRowProcessor:
         self, job: Job, campaign: Campaign, first_row: int, written: Sequence[customers.Customer], now: str
     ) -> None:
         call_run_id = str(uuid.uuid5(_NAMESPACE, f"{job.job_id}/{first_row}"))
-        if self.runs.get_run(job.tenant_id, call_run_id) is not None:
-            return
         start_customer_calls(
             self.runs,
             self.starter,

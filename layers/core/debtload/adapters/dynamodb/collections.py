@@ -1,10 +1,4 @@
-"""SEPA collections in the single table.
-
-A confirmed collection is written in one transaction with its claims: the mandate reference's
-debtor IBAN, its end_to_end_id, and its place in the export queue. Transactions take up to 100
-operations, so collections are written two dozen at a time; a refused claim takes its collection
-out of the group, which is tried again without it.
-"""
+"""SEPA collections in the single table: reading, cancel and export (writes: collection_writes)."""
 
 from __future__ import annotations
 
@@ -14,14 +8,21 @@ from dataclasses import replace
 from typing import Any, Final
 
 from debtload.adapters.dynamodb import keys
+from debtload.adapters.dynamodb.collection_writes import (
+    collection_document as _document,
+)
+from debtload.adapters.dynamodb.collection_writes import (
+    collection_from_item as _collection,
+)
+from debtload.adapters.dynamodb.collection_writes import (
+    save_collections,
+)
 from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
 from debtload.domain.collections.model import CANCELABLE, CANCELED, CONFIRMED, EXPORTED, Collection
-from debtload.domain.collections.processing import duplicate_e2e, mandate_mismatch
-from debtload.domain.collections.rules import Failure
+from debtload.domain.collections.ports import Saved
 from debtload.domain.errors import Conflict, NotFound
 
-_GROUP: Final = 24  # at most 4 operations each: collection, queue entry, mandate, end-to-end id
 _EXPORT_GROUP: Final = 50  # 2 operations each
 
 
@@ -34,82 +35,8 @@ class DynamoCollectionStore:
 
     # ------------------------------------------------------------------------------------ writing
 
-    def save(self, tenant_id: str, collections: Sequence[Collection]) -> dict[str, Failure]:
-        refused: dict[str, Failure] = {}
-        plain = [c for c in collections if c.status != CONFIRMED]
-        if plain:
-            self.table.batch_write(_item(tenant_id, c) for c in plain)
-        confirmed = [c for c in collections if c.status == CONFIRMED]
-        for start in range(0, len(confirmed), _GROUP):
-            group = list(confirmed[start : start + _GROUP])
-            while group:
-                operations, owners = self._operations(tenant_id, group)
-                try:
-                    self.table.transact(operations)
-                    break
-                except TransactionCancelled as cancelled:
-                    losers = _refused(cancelled.reasons, owners)
-                    if not losers:
-                        raise
-                    refused.update(losers)
-                    group = [c for c in group if c.collection_id not in losers]
-        return refused
-
-    def _operations(
-        self, tenant_id: str, group: Sequence[Collection]
-    ) -> tuple[list[dict[str, Any]], list[tuple[list[str], Failure | None]]]:
-        """The transaction's operations, and for each one the collections a refusal would fail."""
-        pk = keys.tenant_pk(tenant_id)
-        operations: list[dict[str, Any]] = []
-        owners: list[tuple[list[str], Failure | None]] = []
-        mandate_at: dict[str, int] = {}
-        for collection in group:
-            operations.append({"Put": {"Item": _item(tenant_id, collection)}})
-            owners.append(([collection.collection_id], None))
-            queue_sk = keys.export_queue_sk(
-                str(collection.fields["scheduled_date"]), collection.collection_id
-            )
-            operations.append(
-                {"Put": {"Item": {"PK": pk, "SK": queue_sk, "collection_id": collection.collection_id}}}
-            )
-            owners.append(([collection.collection_id], None))
-            mandate = collection.fields["mandate"]
-            reference = str(mandate["reference"])
-            if reference in mandate_at:  # one operation per item: the batch already agreed on the IBAN
-                owners[mandate_at[reference]][0].append(collection.collection_id)
-            else:
-                mandate_at[reference] = len(operations)
-                operations.append(
-                    {
-                        "Put": {
-                            "Item": {
-                                "PK": pk,
-                                "SK": keys.mandate_sk(reference),
-                                "iban": mandate["debtor"]["iban"],
-                            },
-                            "ConditionExpression": "attribute_not_exists(PK) OR iban = :iban",
-                            "ExpressionAttributeValues": {":iban": mandate["debtor"]["iban"]},
-                        }
-                    }
-                )
-                owners.append(([collection.collection_id], mandate_mismatch(reference)))
-            e2e = collection.fields.get("end_to_end_id")
-            if e2e:
-                operations.append(
-                    {
-                        "Put": {
-                            "Item": {
-                                "PK": pk,
-                                "SK": keys.end_to_end_sk(str(e2e)),
-                                "collection_id": collection.collection_id,
-                            },
-                            "ConditionExpression": "attribute_not_exists(PK) OR collection_id = :id",
-                            "ExpressionAttributeValues": {":id": collection.collection_id},
-                        }
-                    }
-                )
-                owners.append(([collection.collection_id], duplicate_e2e(str(e2e))))
-        return operations, owners
+    def save(self, tenant_id: str, collections: Sequence[Collection]) -> Saved:
+        return save_collections(self.table, tenant_id, collections)
 
     # ------------------------------------------------------------------------------------ reading
 
@@ -332,67 +259,7 @@ class DynamoCollectionStore:
         return dict(json.loads(item["export"])) if item else None
 
 
-def _refused(
-    reasons: Sequence[str], owners: Sequence[tuple[list[str], Failure | None]]
-) -> dict[str, Failure]:
-    refused: dict[str, Failure] = {}
-    for index, code in enumerate(reasons):
-        if code == "ConditionalCheckFailed" and index < len(owners):
-            collection_ids, failure = owners[index]
-            if failure is not None:
-                refused.update(dict.fromkeys(collection_ids, failure))
-    return refused
-
-
 def _token(direction: str, collection: Collection) -> str | None:
     return encode_cursor(
         {"dir": direction, "row": collection.row, "sk": keys.collection_sk(collection.collection_id)}
-    )
-
-
-def _document(collection: Collection, **changes: Any) -> str:
-    data = {
-        "id": collection.collection_id,
-        "status": collection.status,
-        "fields": collection.fields,
-        "created_at": collection.created_at,
-        "updated_at": collection.updated_at,
-        "bulk_id": collection.bulk_id,
-        "row": collection.row,
-        "failure_code": collection.failure_code,
-        "failure_message": collection.failure_message,
-        "requested_date": collection.requested_date,
-        "export_id": collection.export_id,
-    }
-    data.update(changes)
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-
-def _item(tenant_id: str, collection: Collection) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "PK": keys.tenant_pk(tenant_id),
-        "SK": keys.collection_sk(collection.collection_id),
-        "status": collection.status,
-        "collection": _document(collection),
-    }
-    if collection.bulk_id is not None and collection.row is not None:
-        item["GSI1PK"] = keys.bulk_collections_gsi_pk(tenant_id, collection.bulk_id)
-        item["GSI1SK"] = keys.bulk_collection_gsi_sk(collection.row)
-    return item
-
-
-def _collection(item: Mapping[str, Any]) -> Collection:
-    data = json.loads(item["collection"])
-    return Collection(
-        collection_id=str(data["id"]),
-        status=str(item.get("status", data["status"])),
-        fields=data["fields"],
-        created_at=str(data["created_at"]),
-        updated_at=str(data["updated_at"]),
-        bulk_id=data.get("bulk_id"),
-        row=data.get("row"),
-        failure_code=data.get("failure_code"),
-        failure_message=data.get("failure_message"),
-        requested_date=data.get("requested_date"),
-        export_id=data.get("export_id"),
     )

@@ -15,7 +15,7 @@ from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
 from debtload.domain.collections import bulks
-from debtload.domain.collections.model import CONFIRMED, STATUSES
+from debtload.domain.collections.model import FAILED, STATUSES
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.errors import BadRequest, NotFound, Unprocessable
 from debtload.domain.jobs.model import JobRow
@@ -120,7 +120,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 now=now.isoformat(),
                 dry_run=dry_run,
             )
-            if collection.status != CONFIRMED:
+            if collection.status == FAILED:
                 raise CollectionFailed(str(collection.failure_code), str(collection.failure_message))
             return {"status": 201, "body": collection.to_json()}
 

@@ -3,7 +3,6 @@ initiateCall a call run whose calls the InitiateCalls workflow starts in batches
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
 from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
 from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
-from debtload.api.creating import create
+from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.domain import campaigns, customer_calls, customers
 from debtload.domain.tenants import Principal
@@ -40,7 +39,12 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             runs,
             starter,
             principal.tenant_id,
-            str(uuid.uuid4()),
+            customer_calls.call_run_id_for(
+                principal.tenant_id,
+                campaign.campaign_id,
+                idempotency_key(router),
+                router.current_event.request_context.request_id,
+            ),
             campaign,
             request.call_config.to_json(),
             outcome.written,

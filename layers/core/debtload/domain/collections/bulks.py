@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
 
-from debtload.domain.collections.model import CONFIRMED, Collection
+from debtload.domain.collections.model import CONFIRMED, WAS_CONFIRMED, Collection
 from debtload.domain.collections.ports import CollectionStore
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.errors import BadRequest
@@ -85,9 +85,9 @@ class CollectionsRowProcessor:
         return [
             RowOutcome(
                 r.row,
-                c.status == CONFIRMED,
+                c.status in WAS_CONFIRMED,
                 r.data,
-                error=None if c.status == CONFIRMED else f"{c.failure_code}: {c.failure_message}",
+                error=None if c.status in WAS_CONFIRMED else f"{c.failure_code}: {c.failure_message}",
                 ref=c.collection_id,
             )
             for r, c in zip(rows, results, strict=True)

@@ -12,6 +12,9 @@ FAILED: Final = "failed"
 EXPORTED: Final = "exported"  # in a pain.008 file handed to the creditor's bank
 STATUSES: Final = (PENDING, "scheduled", CONFIRMED, CANCELED, FAILED, EXPORTED)
 CANCELABLE: Final = (PENDING, "scheduled", CONFIRMED)
+# What a collection confirmed when it was written can have become: a bulk counts it confirmed (its
+# canceled ones are subtracted from the bulk's own counter), however often its chunk is delivered.
+WAS_CONFIRMED: Final = (CONFIRMED, EXPORTED, CANCELED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from debtload.domain.collections.model import Collection
 from debtload.domain.collections.rules import Failure
 
 
+@dataclass(slots=True)
+class Saved:
+    """What a save left out: `refused` by a claim (by id, with the failure), and `kept`, already
+    stored in a state a write may not leave (confirmed, exported, canceled), as stored."""
+
+    refused: dict[str, Failure] = field(default_factory=dict)
+    kept: dict[str, Collection] = field(default_factory=dict)
+
+
 class CollectionStore(Protocol):
-    def save(self, tenant_id: str, collections: Sequence[Collection]) -> dict[str, Failure]:
-        """Write every collection. A confirmed one claims its mandate reference (for its debtor IBAN)
-        and its end_to_end_id in the same write; those a claim refuses are left out and returned,
-        by id, with the failure (`mandate_iban_mismatch`, `duplicate_end_to_end_id`). Rewriting the
-        same collection is harmless: its own claims are its."""
+    def save(self, tenant_id: str, collections: Sequence[Collection]) -> Saved:
+        """Write every collection where none is stored or the stored one failed. A confirmed one
+        claims its mandate reference (for its debtor IBAN) and its end_to_end_id in the same write;
+        those a claim refuses are left out (`mandate_iban_mismatch`, `duplicate_end_to_end_id`).
+        One already stored otherwise is the same collection written before (ids are derived): it
+        is left as it is, and never queued for export again."""
         ...
 
     def get(self, tenant_id: str, collection_id: str) -> Collection | None: ...

@@ -42,7 +42,9 @@ def process(
         results.append(_collection(item, checked, now))
     if dry_run:
         return results
-    refused = store.save(tenant_id, results)
+    saved = store.save(tenant_id, results)
+    refused = saved.refused
+    kept = dict(saved.kept)
     if refused:
         results = [
             c.failed(refused[c.collection_id].code, refused[c.collection_id].message, now)
@@ -50,8 +52,9 @@ def process(
             else c
             for c in results
         ]
-        store.save(tenant_id, [c for c in results if c.collection_id in refused])
-    return results
+        kept.update(store.save(tenant_id, [c for c in results if c.collection_id in refused]).kept)
+    # A collection already stored (a chunk delivered again, a request retried) is reported as it is.
+    return [kept.get(c.collection_id, c) for c in results]
 
 
 def _batch_conflict(
