@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from debtload.domain.tenants import Principal
+from debtload.scopes import ALL_SCOPES
+
+# The API tests' callers: the demo tenant's admin key, another tenant's (for isolation), and
+# read-only keys, one per resource family, for the scope checks.
+ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
+OTHER = Principal("other-tenant", "key_other", frozenset(ALL_SCOPES))
+DEBTS_READ_ONLY = Principal("demo-tenant", "key_ro", frozenset({"debts:read"}))
+CAMPAIGNS_READ_ONLY = Principal("demo-tenant", "key_ro", frozenset({"campaigns:read"}))
 
 
 def api_event(
@@ -81,3 +90,10 @@ def authorizer_event(headers: dict[str, str], method: str = "GET", path: str = "
 
 def body_of(response: dict[str, Any]) -> Any:
     return json.loads(response["body"])
+
+
+def call(
+    invoke: Callable[[str, Any], Any], method: str, path: str, principal: Principal = ADMIN, **kwargs: Any
+) -> dict[str, Any]:
+    """Runs the api function on an authorized request (see api_event for kwargs)."""
+    return invoke("ApiFunction", api_event(method, path, principal=principal, **kwargs))

@@ -4,14 +4,9 @@ import json
 
 import pytest
 
-from debtload.domain.tenants import Principal
-from debtload.scopes import ALL_SCOPES
 from tests.conftest import DEMO_KEY, MotoResources
-from tests.helpers import api_event, authorizer_event, body_of
+from tests.helpers import ADMIN, DEBTS_READ_ONLY, api_event, authorizer_event, body_of
 from tests.integration.conftest import Invoke
-
-ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
-READ_ONLY = Principal("demo-tenant", "key_ro", frozenset({"debts:read"}))
 
 
 def test_health_needs_no_key(invoke: Invoke) -> None:
@@ -55,7 +50,8 @@ def test_authorizer_answers_unauthorized_for_missing_or_bad_keys(
 
 def test_missing_scope_is_403_naming_the_scope(invoke: Invoke, demo_tenant: str) -> None:
     response = invoke(
-        "ApiFunction", api_event("PATCH", "/settings", body={"creditor_name": "Acme"}, principal=READ_ONLY)
+        "ApiFunction",
+        api_event("PATCH", "/settings", body={"creditor_name": "Acme"}, principal=DEBTS_READ_ONLY),
     )
     assert response["statusCode"] == 403
     body = body_of(response)

@@ -11,15 +11,10 @@ from typing import Any
 
 import pytest
 
-from debtload.domain.tenants import Principal
-from debtload.scopes import ALL_SCOPES
 from tests.conftest import MotoResources
-from tests.helpers import api_event, body_of
+from tests.helpers import OTHER, body_of, call
 from tests.integration.conftest import Invoke
 from tests.integration.test_ingestion_handlers import drain_worker
-
-ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
-OTHER = Principal("other-tenant", "key_other", frozenset(ALL_SCOPES))
 
 SEED_BODY = json.loads(
     '{"collections":[{"amount":500,"mandate":{"reference":"ABC123DEF","scheme":"core","signature_date":"2022-12-01",'
@@ -30,12 +25,6 @@ SEED_BODY = json.loads(
     '"custom_metadata":"This is some metadata"}]}'
 )
 PAIN = "{urn:iso:std:iso:20022:tech:xsd:pain.008.001.02}"
-
-
-def call(
-    invoke: Invoke, method: str, path: str, principal: Principal = ADMIN, **kwargs: Any
-) -> dict[str, Any]:
-    return invoke("ApiFunction", api_event(method, path, principal=principal, **kwargs))
 
 
 def next_saturday() -> date:

@@ -14,15 +14,11 @@ from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
 from debtload.domain import credits, webhooks
 from debtload.domain.errors import PaymentRequired
-from debtload.domain.tenants import Principal
-from debtload.scopes import ALL_SCOPES
 from debtload.tasks.webhooks import WebhookDeliveryTask
 from devstack.demo import DEMO_EVENT_ID, seed_demo_data
 from tests.conftest import MotoResources
-from tests.helpers import api_event, body_of
+from tests.helpers import ADMIN, api_event, body_of
 from tests.integration.conftest import Invoke
-
-ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
 
 
 def test_charges_are_idempotent_and_refused_when_unpayable(

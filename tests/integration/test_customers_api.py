@@ -5,20 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from debtload.domain.tenants import Principal
-from debtload.scopes import ALL_SCOPES
 from tests.conftest import MotoResources
-from tests.helpers import api_event, body_of
+from tests.helpers import ADMIN, CAMPAIGNS_READ_ONLY, OTHER, body_of, call
 from tests.integration.conftest import Invoke
-
-ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
-OTHER = Principal("other-tenant", "key_other", frozenset(ALL_SCOPES))
-READ_ONLY = Principal("demo-tenant", "key_ro", frozenset({"campaigns:read"}))
-
-
-def call(
-    invoke: Invoke, method: str, path: str, principal: Principal = ADMIN, **kwargs: Any
-) -> dict[str, Any]:
-    return invoke("ApiFunction", api_event(method, path, principal=principal, **kwargs))
 
 
 def make_campaign(invoke: Invoke, service_type: str = "debt_collection", **extra: Any) -> str:
@@ -69,7 +58,7 @@ def test_campaign_create_read_and_tenant_isolation(invoke: Invoke, demo_tenant: 
     )
     bad = call(invoke, "POST", "/campaigns", body={"name": "x", "service_type": "robocall"})
     assert bad["statusCode"] == 400 and set(body_of(bad)["details"]) == {"service_type"}
-    denied = call(invoke, "POST", "/campaigns", READ_ONLY, body={"name": "x"})
+    denied = call(invoke, "POST", "/campaigns", CAMPAIGNS_READ_ONLY, body={"name": "x"})
     assert denied["statusCode"] == 403 and body_of(denied)["details"] == {"required_scope": "campaigns:write"}
 
 
@@ -170,5 +159,5 @@ def test_dry_run_answers_as_a_real_call_and_writes_nothing(
 
 
 def test_customers_scope_is_required(invoke: Invoke, demo_tenant: str) -> None:
-    response = add(invoke, {"campaignId": "x", "records": [seed_record(0)]}, READ_ONLY)
+    response = add(invoke, {"campaignId": "x", "records": [seed_record(0)]}, CAMPAIGNS_READ_ONLY)
     assert response["statusCode"] == 403

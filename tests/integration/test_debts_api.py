@@ -10,20 +10,9 @@ import pytest
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.domain.tenants import Principal
-from debtload.scopes import ALL_SCOPES
 from tests.conftest import MotoResources
-from tests.helpers import api_event, body_of
+from tests.helpers import ADMIN, DEBTS_READ_ONLY, OTHER, body_of, call
 from tests.integration.conftest import Invoke
-
-ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
-OTHER = Principal("other-tenant", "key_other", frozenset(ALL_SCOPES))
-READ_ONLY = Principal("demo-tenant", "key_ro", frozenset({"debts:read"}))
-
-
-def call(
-    invoke: Invoke, method: str, path: str, principal: Principal = ADMIN, **kwargs: Any
-) -> dict[str, Any]:
-    return invoke("ApiFunction", api_event(method, path, principal=principal, **kwargs))
 
 
 def batch(invoke: Invoke, body: Any, principal: Principal = ADMIN, **kwargs: Any) -> dict[str, Any]:
@@ -183,7 +172,7 @@ def test_list_by_import_and_tenant_isolation(invoke: Invoke, demo_tenant: str) -
     debt_id = one["created"][0]["debt_id"]
     assert call(invoke, "GET", f"/debts/{debt_id}", OTHER, resource="/debts/{id}")["statusCode"] == 404
     assert call(invoke, "GET", "/debts", OTHER, query={"cursor": page["next_cursor"]})["statusCode"] == 400
-    denied = batch(invoke, {"debts": [debt(1)]}, READ_ONLY)
+    denied = batch(invoke, {"debts": [debt(1)]}, DEBTS_READ_ONLY)
     assert denied["statusCode"] == 403
 
 

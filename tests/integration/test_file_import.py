@@ -18,12 +18,11 @@ from debtload.scopes import ALL_SCOPES
 from devstack.demo import DEMO_CASE_IDS
 from devstack.template import PROJECT_ROOT
 from tests.conftest import MotoResources
-from tests.helpers import api_event, body_of
+from tests.helpers import ADMIN, api_event, body_of
 from tests.integration.conftest import Invoke
 from tests.integration.test_ingestion_handlers import drain_worker
 
 CASE_A, CASE_B = DEMO_CASE_IDS
-ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
 
 
 def s3_event(bucket: str, key: str, etag: str, size: int = 10) -> dict[str, Any]:

@@ -12,13 +12,10 @@ from typing import Any
 import pytest
 
 from debtload.domain.tenants import Principal
-from debtload.scopes import ALL_SCOPES
 from tests.conftest import MotoResources
-from tests.helpers import api_event, body_of
+from tests.helpers import ADMIN, OTHER, body_of, call
 from tests.integration.conftest import Invoke
 
-ADMIN = Principal("demo-tenant", "key_demo", frozenset(ALL_SCOPES))
-OTHER = Principal("other-tenant", "key_other", frozenset(ALL_SCOPES))
 CASE_A = "123e4567-e89b-12d3-a456-426614174000"
 CASE_B = "456e4567-e89b-12d3-a456-426614174001"
 SEED_ROWS = [
@@ -36,13 +33,6 @@ SEED_ROWS = [
         "eventDate": "2026-02-01T10:15:00Z",
     },
 ]
-
-
-def call(
-    invoke: Invoke, method: str, path: str, principal: Principal = ADMIN, **kwargs: Any
-) -> dict[str, Any]:
-    resource = kwargs.pop("resource", None)
-    return invoke("ApiFunction", api_event(method, path, principal=principal, resource=resource, **kwargs))
 
 
 def make_case(invoke: Invoke, case_id: str, principal: Principal = ADMIN) -> dict[str, Any]:
