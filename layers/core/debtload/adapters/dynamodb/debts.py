@@ -1,8 +1,8 @@
 """Debts and timelines in the single table.
 
 A debt is one item of five attributes: its keys, and one JSON document with everything else
-(decision 45, after 21 for customers): botocore's serialiser costs per attribute, and a batch of 1,000 debts must fit
-DESIGN §6's 80 ms.
+(decision 45, as decision 21 did for customers): botocore's serialiser costs per attribute, and a
+batch of 1,000 debts must fit the 80 ms budget.
 """
 
 from __future__ import annotations
