@@ -1,20 +1,30 @@
-"""What the api routes need, built once per process by the handler and passed to every router."""
+"""The api function's composition root: every adapter the routes use is built here, once per
+process, and handed to the routers, which never import an adapter (import-linter, .importlinter)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
+from debtload.adapters.dynamodb.cases import DynamoCaseStore
+from debtload.adapters.dynamodb.collections import DynamoCollectionStore
+from debtload.adapters.dynamodb.debts import DynamoDebtStore, DynamoTimelineStore
+from debtload.adapters.dynamodb.imports import DynamoImportStore
 from debtload.adapters.dynamodb.jobs import DynamoJobStore
 from debtload.adapters.dynamodb.rate_limits import DynamoRateLimitStore
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
+from debtload.adapters.http_sender import resolve_host
 from debtload.adapters.outbox_publisher import outbox_publisher
-from debtload.adapters.s3_files import S3ClaimStore
+from debtload.adapters.s3_files import S3ClaimStore, S3FileStore
 from debtload.adapters.sqs_queues import SqsChunkQueue
+from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
 from debtload.config import Config
 from debtload.domain.jobs.outbox import SentMarkingPublisher
 from debtload.domain.jobs.submit import JobSubmitter
+from debtload.domain.webhooks import Resolver
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +37,16 @@ class ApiDependencies:
     webhooks: DynamoWebhookStore
     publisher: SentMarkingPublisher
     rate_limits: DynamoRateLimitStore
+    call_runs: DynamoCallRunStore
+    call_run_starter: StepFunctionsCallRunStarter
+    campaigns: DynamoCampaignStore
+    cases: DynamoCaseStore
+    collections: DynamoCollectionStore
+    debts: DynamoDebtStore
+    timelines: DynamoTimelineStore
+    imports: DynamoImportStore
+    files: S3FileStore
+    resolve_host: Resolver
 
     @classmethod
     def from_config(cls, config: Config) -> ApiDependencies:
@@ -47,4 +67,14 @@ class ApiDependencies:
             webhooks=DynamoWebhookStore(table),
             publisher=publisher,
             rate_limits=DynamoRateLimitStore(table),
+            call_runs=DynamoCallRunStore(table),
+            call_run_starter=StepFunctionsCallRunStarter(config.initiate_calls_state_machine_arn),
+            campaigns=DynamoCampaignStore(table),
+            cases=DynamoCaseStore(table),
+            collections=DynamoCollectionStore(table),
+            debts=DynamoDebtStore(table),
+            timelines=DynamoTimelineStore(table),
+            imports=DynamoImportStore(table),
+            files=S3FileStore(),
+            resolve_host=resolve_host,
         )

@@ -77,6 +77,11 @@ class DynamoImportStore:
     def get_import(self, tenant_id: str, import_id: str) -> dict[str, Any] | None:
         return self.table.get(keys.tenant_pk(tenant_id), keys.import_sk(import_id))
 
+    def get_public_import(self, tenant_id: str, import_id: str) -> dict[str, Any] | None:
+        """The import as the tenant sees it: without the table's keys and internal fields."""
+        record = self.get_import(tenant_id, import_id)
+        return public_record(record) if record is not None else None
+
     def update_import(self, tenant_id: str, import_id: str, fields: Mapping[str, Any]) -> None:
         expression, values, names = set_fields_expression(fields)
         if expression:

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
 from debtload.domain import call_runs
@@ -19,7 +18,7 @@ CallStatus = Literal["requested", "failed", "skipped", "pending"]
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
-    store = DynamoCallRunStore(deps.table)
+    store = deps.call_runs
 
     @router.get("/call-runs/<run_id>", tags=["campaigns"], summary="Progress and outcome of a call run")
     def get_run(run_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:

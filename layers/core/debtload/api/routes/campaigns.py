@@ -11,7 +11,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
 from debtload.api.creating import create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
@@ -21,7 +20,7 @@ from debtload.domain.tenants import Principal
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
-    store = DynamoCampaignStore(deps.table)
+    store = deps.campaigns
 
     # The body is validated by the domain (every field error at once, in the error envelope), not by
     # a route model, so the scope check always comes first.

@@ -11,7 +11,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from debtload.adapters.dynamodb.cases import DynamoCaseStore
 from debtload.api.creating import create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
@@ -30,7 +29,7 @@ class NoteRequest(BaseModel):
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
-    store = DynamoCaseStore(deps.table)
+    store = deps.cases
     table = deps.config.table_name
 
     @router.post("/cases", tags=["cases"], summary="Create a case that notes attach to")

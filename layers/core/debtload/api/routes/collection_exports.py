@@ -9,8 +9,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.adapters.dynamodb.collections import DynamoCollectionStore
-from debtload.adapters.s3_files import S3FileStore
 from debtload.api.creating import create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
@@ -20,8 +18,8 @@ from debtload.domain.tenants import Principal
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
-    store = DynamoCollectionStore(deps.table)
-    files = S3FileStore()
+    store = deps.collections
+    files = deps.files
     bucket = deps.config.imports_bucket
     table = deps.config.table_name
 

@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.adapters.dynamodb.collections import DynamoCollectionStore
 from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
@@ -33,7 +32,7 @@ class CollectionFailed(Unprocessable):
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
-    store = DynamoCollectionStore(deps.table)
+    store = deps.collections
     table = deps.config.table_name
 
     def new_id(principal: Principal, what: str, dry_run: bool) -> str:

@@ -9,9 +9,6 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
-from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
-from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
 from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.domain import campaigns, customer_calls, customers
@@ -20,9 +17,9 @@ from debtload.domain.tenants import Principal
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
-    store = DynamoCampaignStore(deps.table)
-    runs = DynamoCallRunStore(deps.table)
-    starter = StepFunctionsCallRunStarter(deps.config.initiate_calls_state_machine_arn)
+    store = deps.campaigns
+    runs = deps.call_runs
+    starter = deps.call_run_starter
     batch_size = deps.config.call_batch_size
 
     def call_results(

@@ -9,7 +9,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.adapters.dynamodb.debts import DynamoDebtStore, DynamoTimelineStore
 from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
@@ -22,9 +21,9 @@ from debtload.validation.email import check_deliverability
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
-    timeline_store = DynamoTimelineStore(deps.table)
+    timeline_store = deps.timelines
     services = batch.BatchServices(
-        debts=DynamoDebtStore(deps.table),
+        debts=deps.debts,
         timelines=timeline_store,
         credits=deps.tenants,
         check_emails=check_deliverability,

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
-from debtload.adapters.dynamodb.imports import DynamoImportStore, public_record
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
 from debtload.domain.errors import BadRequest, NotFound
@@ -16,8 +14,8 @@ from debtload.domain.errors import BadRequest, NotFound
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
-    store = DynamoImportStore(deps.table)
-    runs = DynamoCallRunStore(deps.table)
+    store = deps.imports
+    runs = deps.call_runs
 
     @router.get("/imports", tags=["imports"], summary="Files dropped in the imports bucket, newest first")
     def list_imports(
@@ -34,12 +32,11 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     @router.get("/imports/<import_id>", tags=["imports"], summary="One import: status, counts, reports")
     def get_import(import_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
         principal = require_scope(router.current_event.raw_event, "imports:read")
-        record = store.get_import(principal.tenant_id, import_id)
-        if record is None:
+        public = store.get_public_import(principal.tenant_id, import_id)
+        if public is None:
             raise NotFound("Import not found")
-        public = public_record(record)
-        if record.get("kind") == "customers" and record.get("job_id"):
-            public["call_runs"] = runs.runs_of_job(principal.tenant_id, str(record["job_id"]))
+        if public.get("kind") == "customers" and public.get("job_id"):
+            public["call_runs"] = runs.runs_of_job(principal.tenant_id, str(public["job_id"]))
         return public
 
     return router

@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.adapters.dynamodb.cases import DynamoCaseStore
 from debtload.api.creating import create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
@@ -22,7 +21,7 @@ from debtload.domain.tenants import Principal
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
-    store = DynamoCaseStore(deps.table)
+    store = deps.cases
 
     @router.post("/ingestion-jobs", tags=["ingestion"], summary="Queue up to 1,000 case notes; poll the job")
     def submit() -> Response[Any]:

@@ -8,7 +8,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from debtload.adapters.http_sender import resolve_host
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
 from debtload.domain import webhooks
@@ -36,7 +35,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             request.url,
             request.events,
             allow_private=deps.config.webhook_allow_private_targets,
-            resolver=resolve_host,
+            resolver=deps.resolve_host,
         )
 
     @router.get("/webhooks", tags=["webhooks"], summary="The webhook endpoint, secret masked")
