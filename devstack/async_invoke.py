@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
-import math
 import os
 import threading
 import traceback
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from devstack.environment import seconds_or_scale
 from devstack.functions import FunctionRunner
 from devstack.template import EventInvokeConfig
 
@@ -45,12 +45,9 @@ class AsyncOutcome:
 
 
 def retry_delay_from_environment() -> float:
-    raw = os.environ.get(RETRY_DELAY_ENV, "1")
-    try:
-        delay = float(raw)
-    except ValueError:
-        delay = math.nan
-    if not math.isfinite(delay) or delay < 0:
+    delay = seconds_or_scale(RETRY_DELAY_ENV, "1", allow_zero=True)
+    if delay is None:
+        raw = os.environ.get(RETRY_DELAY_ENV)
         raise ValueError(f"{RETRY_DELAY_ENV} must be a number of seconds, 0 or more, not {raw!r}")
     return delay
 

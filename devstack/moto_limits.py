@@ -31,6 +31,8 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.sqs.exceptions import BatchRequestTooLong, InvalidParameterValue
 from moto.sqs.models import SQSBackend
 
+from devstack.moto_transactions import put_back
+
 MAX_ITEM_BYTES = 400 * 1024
 MAX_BATCH_MESSAGE_BYTES = 1024 * 1024
 
@@ -159,7 +161,7 @@ class MotoLimits:
             before = copy.deepcopy(table.get_item(hash_value, range_value))
             item = update_item(backend, table_name, key, *a, **kw)
             if item_size(item.to_json()["Attributes"]) > MAX_ITEM_BYTES:
-                _put_back(table, hash_value, range_value, before)
+                put_back(table, hash_value, range_value, before)
                 raise ItemSizeToUpdateTooLarge()
             return item
 
@@ -199,15 +201,3 @@ class MotoLimits:
         for (owner, name), original in reversed(self._originals.items()):
             setattr(owner, name, original)
         self._originals.clear()
-
-
-def _put_back(table: Any, hash_value: Any, range_value: Any, item: Any) -> None:
-    if table.range_key_attr:
-        if item is None:
-            table.items.get(hash_value, {}).pop(range_value, None)
-        else:
-            table.items[hash_value][range_value] = item
-    elif item is None:
-        table.items.pop(hash_value, None)
-    else:
-        table.items[hash_value] = item

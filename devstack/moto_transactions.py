@@ -49,7 +49,11 @@ def _snapshot(backend: DynamoDBBackend, entry: dict[str, Any]) -> _Snapshot | No
 
 
 def _restore(snapshot: _Snapshot) -> None:
-    table, hash_value, range_value, item = snapshot
+    put_back(*snapshot)
+
+
+def put_back(table: Any, hash_value: Any, range_value: Any, item: Any) -> None:
+    """Sets an item of moto's table back to `item` (None: absent), bypassing moto's write checks."""
     if table.range_key_attr:
         if item is None:
             table.items.get(hash_value, {}).pop(range_value, None)

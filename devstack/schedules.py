@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from devstack.environment import seconds_or_scale
 from devstack.template import LocalStackTemplate, ScheduleEvent
 
 log = logging.getLogger("devstack.schedules")
@@ -66,12 +67,9 @@ def rate_seconds(expression: str) -> int:
 
 
 def scale_from_environment() -> float:
-    raw = os.environ.get(SCALE_ENV, "1")
-    try:
-        scale = float(raw)
-    except ValueError:
-        scale = math.nan
-    if not math.isfinite(scale) or scale <= 0:
+    scale = seconds_or_scale(SCALE_ENV, "1", allow_zero=False)
+    if scale is None:
+        raw = os.environ.get(SCALE_ENV)
         raise ScheduleProblem(
             f"{SCALE_ENV} must be a positive number (the rates are divided by it), not {raw!r}"
         )

@@ -20,11 +20,11 @@ from typing import Any
 from debtload.domain.call_runs import (
     CallRunStore,
     EventPublisher,
-    completed_event,
+    existing_run,
+    finish_with,
     record_batch_failure,
     summary_of,
 )
-from debtload.domain.errors import NotFound
 
 MAX_ERROR_CHARS = 300
 
@@ -56,9 +56,7 @@ def fail_run(
     publisher: EventPublisher | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    run = store.get_run(tenant_id, call_run_id)
-    if run is None:
-        raise NotFound(f"Call run {call_run_id} not found", {"callRunId": call_run_id})
+    run = existing_run(store, tenant_id, call_run_id)
     if run.get("status", "running") != "running":
         return {"callRunId": call_run_id, "status": run.get("status"), "alreadyFinished": True}
     reason = f"the InitiateCalls workflow failed: {workflow_error(error)}"
@@ -67,9 +65,7 @@ def fail_run(
             record_batch_failure(store, tenant_id, call_run_id, int(batch["index"]), reason)
     summary = {**summary_of(run, store.list_batches(tenant_id, call_run_id)), "status": "failed"}
     summary["error"] = reason
-    at = (now or datetime.now().astimezone()).isoformat()
-    event = completed_event(tenant_id, call_run_id, summary, at)
-    finished = store.finish_run(tenant_id, call_run_id, {**summary, "finished_at": at}, event)
+    finished, event = finish_with(store, tenant_id, call_run_id, summary, now)
     if finished and publisher is not None:
         publisher.publish(event)
     return {"callRunId": call_run_id, **summary}

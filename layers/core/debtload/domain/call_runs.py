@@ -132,7 +132,7 @@ class EventPublisher(Protocol):
     def publish(self, event: OutboxEvent) -> None: ...
 
 
-def _run(store: CallRunStore, tenant_id: str, call_run_id: str) -> dict[str, Any]:
+def existing_run(store: CallRunStore, tenant_id: str, call_run_id: str) -> dict[str, Any]:
     run = store.get_run(tenant_id, call_run_id)
     if run is None:
         raise NotFound(f"Call run {call_run_id} not found", {"callRunId": call_run_id})
@@ -194,7 +194,7 @@ def start_call_run(
 def plan_batches(
     store: CallRunStore, tenant_id: str, call_run_id: str, max_concurrency: int, wait_seconds: int
 ) -> dict[str, Any]:
-    run = _run(store, tenant_id, call_run_id)
+    run = existing_run(store, tenant_id, call_run_id)
     count = math.ceil(int(run["customers"]) / int(run["batch_size"])) if run["customers"] else 0
     return {
         "tenantId": tenant_id,
@@ -232,7 +232,7 @@ def dispatch_batch(
     now: datetime,
     prices: PriceTable = DEFAULT_PRICES,
 ) -> dict[str, Any]:
-    run = _run(store, tenant_id, call_run_id)
+    run = existing_run(store, tenant_id, call_run_id)
     batch = store.get_batch(tenant_id, call_run_id, index)
     customers: list[dict[str, Any]] = list(batch.get("customers", []))
     already = set(batch.get("requested", []))
@@ -433,11 +433,9 @@ def summarize(
     publisher: EventPublisher | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    run = _run(store, tenant_id, call_run_id)
+    run = existing_run(store, tenant_id, call_run_id)
     summary = summary_of(run, store.list_batches(tenant_id, call_run_id))
-    at = (now or datetime.now().astimezone()).isoformat()
-    event = completed_event(tenant_id, call_run_id, summary, at)
-    store.finish_run(tenant_id, call_run_id, {**summary, "finished_at": at}, event)
+    _, event = finish_with(store, tenant_id, call_run_id, summary, now)
     if publisher is not None:
         # Published on every attempt: delivery dedupes by event id, and a crash right after the
         # store's write must not lose the webhook.
@@ -445,11 +443,20 @@ def summarize(
     return {"callRunId": call_run_id, **summary}
 
 
+def finish_with(
+    store: CallRunStore, tenant_id: str, call_run_id: str, summary: dict[str, Any], now: datetime | None
+) -> tuple[bool, OutboxEvent]:
+    """The run's one terminal write, with its call_run.completed event; False if it had ended."""
+    at = (now or datetime.now().astimezone()).isoformat()
+    event = completed_event(tenant_id, call_run_id, summary, at)
+    return store.finish_run(tenant_id, call_run_id, {**summary, "finished_at": at}, event), event
+
+
 # Reading runs (GET /call-runs/{id}, GET /call-runs/{id}/calls)
 
 
 def view_run(store: CallRunStore, tenant_id: str, call_run_id: str) -> dict[str, Any]:
-    run = _run(store, tenant_id, call_run_id)
+    run = existing_run(store, tenant_id, call_run_id)
     if run.get("status", "running") != "running":
         keys = ("status", "customers", "initiated", "failed", "skipped", "batchesProcessed", "batches")
         view = {k: run.get(k) for k in keys}
@@ -492,7 +499,7 @@ def list_calls(
     store: CallRunStore, tenant_id: str, call_run_id: str, batch_index: int, status: str | None
 ) -> tuple[list[dict[str, Any]], int | None]:
     """The calls of one batch (a page), with their state, and the next batch's index."""
-    run = _run(store, tenant_id, call_run_id)
+    run = existing_run(store, tenant_id, call_run_id)
     total = int(run.get("batches_total") or math.ceil(int(run["customers"]) / max(int(run["batch_size"]), 1)))
     if batch_index >= total:
         return [], None
