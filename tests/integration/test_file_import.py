@@ -732,6 +732,24 @@ def test_an_interrupted_customers_import_resumes_its_one_job_and_calls_nobody_tw
     )  # no second job started the calls again
 
 
+def _failures_queue_event(resources: MotoResources, destination_record: dict[str, Any]) -> dict[str, Any]:
+    """The SQS event FileImportFunction gets from FileImportFailuresQueue for one OnFailure record."""
+    return {
+        "Records": [
+            {
+                "messageId": "m-1",
+                "receiptHandle": "h",
+                "body": json.dumps(destination_record),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": resources.template.arn("FileImportFailuresQueue"),
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
+
+
 def test_an_import_that_failed_every_attempt_ends_failed_with_a_report_saying_why(
     invoke: Invoke, moto_resources: MotoResources, demo_data: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -762,20 +780,7 @@ def test_an_import_that_failed_every_attempt_ends_failed_with_a_report_saying_wh
         "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
         "responsePayload": {"errorMessage": "Task timed out after 300.00 seconds"},
     }
-    sqs_event = {
-        "Records": [
-            {
-                "messageId": "m-1",
-                "receiptHandle": "h",
-                "body": json.dumps(destination_record),
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "eventSource": "aws:sqs",
-                "eventSourceARN": moto_resources.template.arn("FileImportFailuresQueue"),
-                "awsRegion": "us-east-1",
-            }
-        ]
-    }
+    sqs_event = _failures_queue_event(moto_resources, destination_record)
     (result,) = invoke("FileImportFunction", sqs_event)
     assert result["status"] == "failed"
     report = report_of(moto_resources, key)
@@ -877,19 +882,7 @@ def test_a_lease_sweep_that_failed_every_attempt_is_logged_not_ignored(
         "requestPayload": scheduled,
         "responsePayload": {"errorType": "ProvisionedThroughputExceededException", "errorMessage": "slow"},
     }
-    sqs_event = {
-        "Records": [
-            {
-                "messageId": "m-2",
-                "receiptHandle": "h",
-                "body": json.dumps(destination_record),
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "eventSource": "aws:sqs",
-                "eventSourceARN": moto_resources.template.arn("FileImportFailuresQueue"),
-                "awsRegion": "us-east-1",
-            }
-        ]
-    }
+    sqs_event = _failures_queue_event(moto_resources, destination_record)
     with caplog.at_level("ERROR"):
         (result,) = invoke("FileImportFunction", sqs_event)
     assert result["status"] == "sweep_failed"

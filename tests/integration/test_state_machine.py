@@ -335,31 +335,42 @@ def test_a_summary_that_fails_for_good_ends_the_run_failed_with_its_calls_counte
     assert len(sfn_stack.call_requested_events()) == 5
 
 
-def test_record_batch_failure_is_retried(sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch) -> None:
+def _run_with_the_dialer_down_and_recording_failing_once(
+    sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch, customers: int, first_error: Exception
+) -> tuple[str, dict[str, Any], int, list[int]]:
+    """A run whose dialer refuses every batch (not retried: the batch is caught), and whose first
+    RecordBatchFailure raises `first_error`; returns the run id, its execution, the credit balance
+    before it and the recording attempts."""
     from debtload.domain import call_runs
 
-    module = sfn_stack.calls_module()
-    dialer = module.tasks.dialer
+    dialer = sfn_stack.calls_module().tasks.dialer
     real_record = call_runs.record_batch_failure
     recorded: list[int] = []
 
     def dialer_down(calls: Any) -> Any:
-        raise KeyError("dialer misconfigured")  # not retried: the batch is caught
+        raise KeyError("dialer misconfigured")
 
-    def flaky_record(*args: Any, **kwargs: Any) -> Any:
+    def record_fails_once(*args: Any, **kwargs: Any) -> Any:
         recorded.append(1)
         if len(recorded) == 1:
-            raise TransientError("table throttled")
+            raise first_error
         return real_record(*args, **kwargs)
 
     dialer.request_calls = dialer_down
-    monkeypatch.setattr(call_runs, "record_batch_failure", flaky_record)
+    monkeypatch.setattr(call_runs, "record_batch_failure", record_fails_once)
     balance_before = _call_run_store(sfn_stack).credit_balance(TENANT)
     try:
-        run_id = _start_calls(sfn_stack, 2)["callResults"]["callRunId"]
+        run_id = _start_calls(sfn_stack, customers)["callResults"]["callRunId"]
         execution = sfn_stack.wait_for_execution(run_id)
     finally:
         del dialer.request_calls
+    return run_id, execution, balance_before, recorded
+
+
+def test_record_batch_failure_is_retried(sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_id, execution, balance_before, recorded = _run_with_the_dialer_down_and_recording_failing_once(
+        sfn_stack, monkeypatch, 2, TransientError("table throttled")
+    )
     assert execution["status"] == "SUCCEEDED", execution
     assert len(recorded) == 2
     view = _view(sfn_stack, run_id)
@@ -371,30 +382,9 @@ def test_record_batch_failure_is_retried(sfn_stack: SfnStack, monkeypatch: pytes
 def test_a_batch_whose_failure_cannot_be_recorded_fails_the_run_and_refunds_its_calls(
     sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from debtload.domain import call_runs
-
-    module = sfn_stack.calls_module()
-    dialer = module.tasks.dialer
-    real_record = call_runs.record_batch_failure
-    recorded: list[int] = []
-
-    def dialer_down(calls: Any) -> Any:
-        raise KeyError("dialer misconfigured")
-
-    def record_fails_once(*args: Any, **kwargs: Any) -> Any:
-        recorded.append(1)
-        if len(recorded) == 1:
-            raise RuntimeError("not retried: the Map fails")
-        return real_record(*args, **kwargs)
-
-    dialer.request_calls = dialer_down
-    monkeypatch.setattr(call_runs, "record_batch_failure", record_fails_once)
-    balance_before = _call_run_store(sfn_stack).credit_balance(TENANT)
-    try:
-        run_id = _start_calls(sfn_stack, 4)["callResults"]["callRunId"]
-        execution = sfn_stack.wait_for_execution(run_id)
-    finally:
-        del dialer.request_calls
+    run_id, execution, balance_before, _ = _run_with_the_dialer_down_and_recording_failing_once(
+        sfn_stack, monkeypatch, 4, RuntimeError("not retried: the Map fails")
+    )
     assert execution["status"] == "FAILED", execution
     view = _view(sfn_stack, run_id)
     assert view["status"] == "failed" and view["failed"] == 4 and view["initiated"] == 0
