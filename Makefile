@@ -53,7 +53,7 @@ run: $(RUN_STAMP) ## Start the local stack: API on :3000, AWS endpoint (moto) on
 test: $(DEV_STAMP) ## Run every test suite (unit, integration, e2e, events, template)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(DEV_STAMP) ## ruff, mypy, import-linter (.importlinter), cfn-lint and checkov (skips and their reasons: .checkov.yaml)
+lint: $(DEV_STAMP) ## ruff, mypy, import-linter (contracts in pyproject.toml), cfn-lint and checkov (skips and their reasons: .checkov.yaml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
