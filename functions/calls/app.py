@@ -1,4 +1,4 @@
-"""Calls function: the InitiateCalls state machine's tasks. Wiring only; see debtload.domain.call_runs."""
+"""Calls function: the InitiateCalls state machine's tasks. Wiring only; see debtload.domain.calls."""
 
 import os
 from typing import Any
@@ -11,7 +11,7 @@ from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.eventbridge_dialer import EventBridgeDialer
 from debtload.adapters.outbox_publisher import outbox_publisher
 from debtload.config import Config
-from debtload.domain.call_runs import Dialer
+from debtload.domain.calls.ports import Dialer
 from debtload.log_masking import masked_logger
 from debtload.observability import traced
 from debtload.tasks.calls import CallTasks

@@ -559,7 +559,7 @@ def test_a_customers_csv_upserts_into_its_campaign_and_starts_calls(
     from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
     from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
     from debtload.adapters.dynamodb.table import DynamoTable
-    from debtload.domain import customer_rows
+    from debtload.domain.campaigns import customer_rows
 
     created = invoke(
         "ApiFunction",

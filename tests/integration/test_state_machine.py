@@ -208,7 +208,7 @@ def test_a_failing_batch_is_caught_recorded_and_the_run_goes_on(sfn_stack: SfnSt
     from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
     from debtload.adapters.dynamodb.table import DynamoTable
     from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
-    from debtload.domain import call_runs
+    from debtload.domain.calls import views
 
     good = [{"key": f"LN-{i}", "phone_number": "+33612345678", "region": "FR"} for i in range(2)]
     broken = [{"key": "LN-broken"}]  # no phone number: DispatchCalls raises KeyError, which is not retried
@@ -224,7 +224,7 @@ def test_a_failing_batch_is_caught_recorded_and_the_run_goes_on(sfn_stack: SfnSt
     execution = sfn_stack.wait_for_execution("run-catch")
     assert execution["status"] == "SUCCEEDED", execution
 
-    view = call_runs.view_run(store, TENANT, "run-catch")
+    view = views.view_run(store, TENANT, "run-catch")
     assert view["status"] == "partially_failed"
     assert view["batches"] == [
         {"index": 0, "initiated": 2, "failed": 0},
@@ -293,12 +293,12 @@ def _webhook_types(stack: SfnStack) -> list[tuple[str, str]]:
 def test_planning_that_fails_for_good_ends_the_run_failed(
     sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from debtload.domain import call_runs
+    from debtload.domain.calls import start
 
     def broken_plan(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the table is unreachable")
 
-    monkeypatch.setattr(call_runs, "plan_batches", broken_plan)
+    monkeypatch.setattr(start, "plan_batches", broken_plan)
     run_id = _start_calls(sfn_stack, 3)["callResults"]["callRunId"]
     execution = sfn_stack.wait_for_execution(run_id)
     assert execution["status"] == "FAILED", execution
@@ -317,12 +317,12 @@ def test_planning_that_fails_for_good_ends_the_run_failed(
 def test_a_summary_that_fails_for_good_ends_the_run_failed_with_its_calls_counted(
     sfn_stack: SfnStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from debtload.domain import call_runs
+    from debtload.domain.calls import summary
 
     def broken_summary(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("summary item too large")
 
-    monkeypatch.setattr(call_runs, "summarize", broken_summary)
+    monkeypatch.setattr(summary, "summarize", broken_summary)
     run_id = _start_calls(sfn_stack, 5)["callResults"]["callRunId"]
     execution = sfn_stack.wait_for_execution(run_id)
     assert execution["status"] == "FAILED", execution
@@ -341,10 +341,10 @@ def _run_with_the_dialer_down_and_recording_failing_once(
     """A run whose dialer refuses every batch (not retried: the batch is caught), and whose first
     RecordBatchFailure raises `first_error`; returns the run id, its execution, the credit balance
     before it and the recording attempts."""
-    from debtload.domain import call_runs
+    from debtload.domain.calls import dispatch
 
     dialer = sfn_stack.calls_module().tasks.dialer
-    real_record = call_runs.record_batch_failure
+    real_record = dispatch.record_batch_failure
     recorded: list[int] = []
 
     def dialer_down(calls: Any) -> Any:
@@ -357,7 +357,7 @@ def _run_with_the_dialer_down_and_recording_failing_once(
         return real_record(*args, **kwargs)
 
     dialer.request_calls = dialer_down
-    monkeypatch.setattr(call_runs, "record_batch_failure", record_fails_once)
+    monkeypatch.setattr(dispatch, "record_batch_failure", record_fails_once)
     balance_before = _call_run_store(sfn_stack).credit_balance(TENANT)
     try:
         run_id = _start_calls(sfn_stack, customers)["callResults"]["callRunId"]

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from debtload.domain import call_run_failure, call_runs
+from debtload.domain.calls import failure as call_run_failure
+from debtload.domain.calls.summary import COMPLETED_EVENT, summarize
 from debtload.domain.errors import NotFound
 from tests.unit.test_call_runs import NOW, MemoryCallRuns, RecordingDialer, RecordingPublisher, dispatch
 
@@ -29,7 +30,7 @@ def test_a_running_run_ends_failed_with_the_error_and_one_event() -> None:
     assert (store.run["initiated"], store.run["failed"], store.run["batchesProcessed"]) == (2, 2, 2)
     assert store.outcome(1)["batch_status"] == "failed"
     assert "the table is unreachable" in store.outcome(1)["failed_calls"]["loan-2"]
-    assert [e.type for e in store.events] == [call_runs.COMPLETED_EVENT]
+    assert [e.type for e in store.events] == [COMPLETED_EVENT]
     assert store.events[0].data["status"] == "failed" and "error" in store.events[0].data
     assert [e.event_id for e in publisher.events] == [store.events[0].event_id]
 
@@ -47,7 +48,7 @@ def test_marking_twice_changes_nothing_the_second_time() -> None:
 def test_a_run_summarized_before_the_failure_keeps_its_outcome() -> None:
     store = MemoryCallRuns(2, 2)
     dispatch(store, RecordingDialer(), 0)
-    call_runs.summarize(store, "t1", "run-1", now=NOW)
+    summarize(store, "t1", "run-1", now=NOW)
     result = call_run_failure.fail_run(store, "t1", "run-1", LAMBDA_ERROR, now=NOW)
     assert result == {"callRunId": "run-1", "status": "succeeded", "alreadyFinished": True}
     assert store.run["status"] == "succeeded" and "error" not in store.run

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from debtload.domain import call_runs
-from debtload.domain.call_runs import BatchOutcome, CallRequest
+from debtload.domain.calls import start, views
+from debtload.domain.calls.dispatch import dispatch_batch, record_batch_failure
+from debtload.domain.calls.ports import BatchOutcome, CallRequest
+from debtload.domain.calls.summary import summarize
 from debtload.domain.errors import NotFound
 from debtload.domain.jobs.model import OutboxEvent
 
@@ -153,19 +155,19 @@ class FailingStarter:
 def dispatch(
     store: MemoryCallRuns, dialer: RecordingDialer, index: int, now: datetime = NOW
 ) -> dict[str, Any]:
-    return call_runs.dispatch_batch(store, dialer, "t1", "run-1", index, now=now)
+    return dispatch_batch(store, dialer, "t1", "run-1", index, now=now)
 
 
 def test_plan_cuts_1234_customers_into_batches_of_500() -> None:
     store = MemoryCallRuns(1234, 500)
-    plan = call_runs.plan_batches(store, "t1", "run-1", max_concurrency=1, wait_seconds=0)
+    plan = start.plan_batches(store, "t1", "run-1", max_concurrency=1, wait_seconds=0)
     assert plan["batches"] == [0, 1, 2]
     assert plan["maxConcurrency"] == 1 and plan["callRunId"] == "run-1"
 
 
 def test_unknown_run_is_not_found() -> None:
     with pytest.raises(NotFound):
-        call_runs.plan_batches(MemoryCallRuns(1, 1), "t1", "nope", 1, 0)
+        start.plan_batches(MemoryCallRuns(1, 1), "t1", "nope", 1, 0)
 
 
 def test_start_stores_batches_by_reference_and_reports_the_seed_shape() -> None:
@@ -177,7 +179,9 @@ def test_start_stores_batches_by_reference_and_reports_the_seed_shape() -> None:
             started.append(call_run_id)
 
     targets = [{"key": f"L{i}", "phone_number": "+33612345678", "region": "FR"} for i in range(1234)]
-    result = call_runs.start_call_run(store, Starter(), "t1", "run-new", {"campaign_id": "c1"}, targets, 500)
+    result = start.start_call_run(
+        store, Starter(), "t1", "run-new", {"campaign_id": "c1"}, targets, 500
+    ).to_json()
     assert result == {
         "callRunId": "run-new",
         "status": "started",
@@ -192,7 +196,7 @@ def test_start_stores_batches_by_reference_and_reports_the_seed_shape() -> None:
 def test_a_run_whose_workflow_cannot_start_is_failed_not_left_running() -> None:
     store = MemoryCallRuns()
     targets = [{"key": "L1", "phone_number": "+33612345678", "region": "FR"}]
-    result = call_runs.start_call_run(store, FailingStarter(), "t1", "run-new", {}, targets, 500)
+    result = start.start_call_run(store, FailingStarter(), "t1", "run-new", {}, targets, 500).to_json()
     assert result["status"] == "failed" and "could not be started" in result["error"]
     assert store.run["status"] == "failed"
 
@@ -210,17 +214,17 @@ def test_starting_a_stored_run_again_keeps_its_batches_and_only_starts_it() -> N
             started.append(call_run_id)
 
     targets = [{"key": f"loan-{i}", "phone_number": "+33612345678", "region": "FR"} for i in range(2)]
-    result = call_runs.start_call_run(store, Starter(), "t1", "run-1", {}, targets, 500)
+    result = start.start_call_run(store, Starter(), "t1", "run-1", {}, targets, 500).to_json()
     assert result["status"] == "started" and started == ["run-1"]
     assert store.batches[0]["requested"] == ["loan-0"] and store.batches[0]["charged"] == ["loan-0"]
 
     store.run["status"] = "succeeded"
-    again = call_runs.start_call_run(store, Starter(), "t1", "run-1", {}, targets, 500)
+    again = start.start_call_run(store, Starter(), "t1", "run-1", {}, targets, 500).to_json()
     assert again["status"] == "succeeded" and started == ["run-1"]  # an ended run is not restarted
 
 
 def test_the_call_run_of_a_request_is_named_by_its_key_not_at_random() -> None:
-    from debtload.domain.customer_calls import call_run_id_for
+    from debtload.domain.request_ids import call_run_id_for
 
     one = call_run_id_for("t1", "camp-1", "key-1", "req-a")
     assert one == call_run_id_for("t1", "camp-1", "key-1", "req-b")  # a retry: another request id
@@ -245,7 +249,7 @@ def test_dispatch_and_summarize_count_every_call_once() -> None:
     for index in (0, 1, 2):
         dispatch(store, dialer, index)
     publisher = RecordingPublisher()
-    summary = call_runs.summarize(store, "t1", "run-1", publisher=publisher, now=NOW)
+    summary = summarize(store, "t1", "run-1", publisher=publisher, now=NOW)
     assert len(dialer.calls) == 1234
     assert len({c.call_id for c in dialer.calls}) == 1234
     assert summary["status"] == "succeeded"
@@ -282,7 +286,7 @@ def test_rejected_calls_fail_the_call_not_the_batch_and_are_refunded() -> None:
     again = RecordingDialer()
     dispatch(store, again, 0)
     assert again.calls == [] and store.balance == 1000 - 2 * 25
-    assert call_runs.summarize(store, "t1", "run-1")["status"] == "partially_failed"
+    assert summarize(store, "t1", "run-1")["status"] == "partially_failed"
 
 
 def test_insufficient_credits_fail_that_call_only() -> None:
@@ -338,8 +342,8 @@ def test_calls_outside_the_window_are_skipped_with_a_reason_and_not_charged() ->
 
 def test_recorded_batch_failure_counts_its_customers_as_failed() -> None:
     store = MemoryCallRuns(3, 3)
-    call_runs.record_batch_failure(store, "t1", "run-1", 0, {"Error": "States.TaskFailed", "Cause": "boom"})
-    summary = call_runs.summarize(store, "t1", "run-1")
+    record_batch_failure(store, "t1", "run-1", 0, {"Error": "States.TaskFailed", "Cause": "boom"})
+    summary = summarize(store, "t1", "run-1")
     assert summary["status"] == "failed" and summary["failed"] == 3
     assert store.outcome(0)["batch_error"] == "boom"
 
@@ -348,10 +352,10 @@ def test_batch_failure_keeps_accepted_calls_and_refunds_the_unplaced_ones() -> N
     store = MemoryCallRuns(4, 4, balance=1000)
     store.reserve_credits("t1", "run-1", 0, {f"loan-{i}": 25 for i in range(4)})
     store.mark_requested("t1", "run-1", 0, ["loan-0"])
-    call_runs.record_batch_failure(store, "t1", "run-1", 0, {"Error": "TransientError"})
+    record_batch_failure(store, "t1", "run-1", 0, {"Error": "TransientError"})
     assert store.outcome(0)["initiated"] == 1 and store.outcome(0)["failed"] == 3
     assert store.balance == 1000 - 25 and store.outcome(0)["credits"] == 25
-    call_runs.record_batch_failure(store, "t1", "run-1", 0, {"Error": "TransientError"})
+    record_batch_failure(store, "t1", "run-1", 0, {"Error": "TransientError"})
     assert store.balance == 1000 - 25  # refunded once
 
 
@@ -359,8 +363,8 @@ def test_summarize_emits_one_event_even_when_retried() -> None:
     store = MemoryCallRuns(1, 1)
     dispatch(store, RecordingDialer(), 0)
     publisher = RecordingPublisher()
-    call_runs.summarize(store, "t1", "run-1", publisher=publisher, now=NOW)
-    call_runs.summarize(store, "t1", "run-1", publisher=publisher, now=NOW)
+    summarize(store, "t1", "run-1", publisher=publisher, now=NOW)
+    summarize(store, "t1", "run-1", publisher=publisher, now=NOW)
     assert len(store.events) == 1
     assert {e.event_id for e in publisher.events} == {store.events[0].event_id}
 
@@ -368,11 +372,11 @@ def test_summarize_emits_one_event_even_when_retried() -> None:
 def test_view_of_a_finished_run_has_the_issue_shape() -> None:
     store = MemoryCallRuns(3, 2)
     dispatch(store, RecordingDialer(), 0)
-    call_runs.record_batch_failure(store, "t1", "run-1", 1, "boom")
-    running = call_runs.view_run(store, "t1", "run-1")
+    record_batch_failure(store, "t1", "run-1", 1, "boom")
+    running = views.view_run(store, "t1", "run-1")
     assert running["status"] == "running" and running["batchesProcessed"] == 2
-    call_runs.summarize(store, "t1", "run-1")
-    view = call_runs.view_run(store, "t1", "run-1")
+    summarize(store, "t1", "run-1")
+    view = views.view_run(store, "t1", "run-1")
     assert {
         k: view[k] for k in ("status", "customers", "initiated", "failed", "skipped", "batchesProcessed")
     } == {
@@ -393,9 +397,9 @@ def test_view_of_a_finished_run_has_the_issue_shape() -> None:
 def test_list_calls_pages_by_batch_with_states() -> None:
     store = MemoryCallRuns(3, 2)
     dispatch(store, RecordingDialer(fail_keys={"loan-1"}), 0)
-    page, next_batch = call_runs.list_calls(store, "t1", "run-1", 0, None)
+    page, next_batch = views.list_calls(store, "t1", "run-1", 0, None)
     assert [(c["customerId"], c["status"]) for c in page] == [("loan-0", "requested"), ("loan-1", "failed")]
-    assert page[0]["callId"] == call_runs.call_id("run-1", "loan-0") and next_batch == 1
-    page, next_batch = call_runs.list_calls(store, "t1", "run-1", 1, None)
+    assert page[0]["callId"] == start.call_id("run-1", "loan-0") and next_batch == 1
+    page, next_batch = views.list_calls(store, "t1", "run-1", 1, None)
     assert [c["status"] for c in page] == ["pending"] and next_batch is None
-    assert call_runs.list_calls(store, "t1", "run-1", 0, "failed")[0][0]["customerId"] == "loan-1"
+    assert views.list_calls(store, "t1", "run-1", 0, "failed")[0][0]["customerId"] == "loan-1"

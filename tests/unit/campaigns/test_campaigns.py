@@ -4,8 +4,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from debtload.domain import campaigns
-from debtload.domain.campaigns import CallWindow, Campaign
+from debtload.domain.campaigns import campaign as campaigns
+from debtload.domain.campaigns.campaign import CallWindow, Campaign
 from debtload.domain.errors import NotFound, ValidationFailed
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from debtload.domain import customers
-from debtload.domain.campaigns import Campaign, ServiceType
-from debtload.domain.customers import Customer
+from debtload.domain.campaigns import customers
+from debtload.domain.campaigns.campaign import Campaign, ServiceType
+from debtload.domain.campaigns.customers import Customer
 from debtload.domain.errors import ValidationFailed
 
 

@@ -7,7 +7,7 @@ from botocore.exceptions import ClientError
 
 from debtload.adapters.connect_dialer import ConnectDialer, ConnectSettings
 from debtload.adapters.eventbridge_dialer import EventBridgeDialer
-from debtload.domain.call_runs import CallRequest
+from debtload.domain.calls.ports import CallRequest
 
 
 def request(i: int) -> CallRequest:

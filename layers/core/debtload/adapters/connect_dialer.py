@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from debtload.adapters import aws
-from debtload.domain.call_runs import CallRequest
+from debtload.domain.calls.ports import CallRequest
 
 RETRIES = 4
 _RETRYABLE = frozenset(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from debtload.adapters import aws
-from debtload.domain.call_runs import CallRequest
+from debtload.domain.calls.ports import CallRequest
 
 PUT_EVENTS_LIMIT = 10
 RETRIES = 3

@@ -16,3 +16,18 @@ def id_for_request(tenant_id: str, what: str, idempotency_key: str | None) -> st
     if idempotency_key is None:
         return str(uuid.uuid4())
     return str(uuid.uuid5(NAMESPACE, f"{tenant_id}/{what}/{idempotency_key}"))
+
+
+def call_run_id_for(tenant_id: str, campaign_id: str, idempotency_key: str | None, request_id: str) -> str:
+    """The call run of one customers bulk, never random: a retry with the same key names the same
+    run, so it finds the run started and starts no second one (issue 13, defect 4). Without a key
+    the request id names it (API Gateway's, one per request), in its own namespace."""
+    what = f"customers/add/bulk/{campaign_id}/call-run"
+    if idempotency_key is None:
+        return id_for_request(tenant_id, f"{what}/request", request_id)
+    return id_for_request(tenant_id, what, idempotency_key)
+
+
+def new_campaign_id() -> str:
+    """A campaign's id: a new one for every request that creates a campaign."""
+    return str(uuid.uuid4())

@@ -1,4 +1,4 @@
-"""Routes a state machine task payload (`action`) to its use case in domain.call_runs."""
+"""Routes a state machine task payload (`action`) to its use case in domain.calls."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from debtload.config import Config
-from debtload.domain import call_run_failure, call_runs
+from debtload.domain.calls import dispatch, failure, ports, start, summary
 from debtload.domain.errors import BadRequest
 
 
@@ -18,10 +18,10 @@ def _utc_now() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class CallTasks:
-    store: call_runs.CallRunStore
-    dialer: call_runs.Dialer
+    store: ports.CallRunStore
+    dialer: ports.Dialer
     config: Config
-    publisher: call_runs.EventPublisher | None = None
+    publisher: ports.EventPublisher | None = None
     clock: Callable[[], datetime] = field(default=_utc_now)
 
     def run(self, payload: Mapping[str, Any]) -> Any:
@@ -29,7 +29,7 @@ class CallTasks:
         tenant_id = str(payload.get("tenantId", ""))
         run_id = str(payload.get("callRunId", ""))
         if action == "plan":
-            return call_runs.plan_batches(
+            return start.plan_batches(
                 self.store,
                 tenant_id,
                 run_id,
@@ -37,7 +37,7 @@ class CallTasks:
                 self.config.call_batch_wait_seconds,
             )
         if action == "dispatch":
-            return call_runs.dispatch_batch(
+            return dispatch.dispatch_batch(
                 self.store,
                 self.dialer,
                 tenant_id,
@@ -46,16 +46,16 @@ class CallTasks:
                 now=self.clock(),
             )
         if action == "batch_failed":
-            call_runs.record_batch_failure(
+            dispatch.record_batch_failure(
                 self.store, tenant_id, run_id, int(payload["batchIndex"]), payload.get("error")
             )
             return {"recorded": True}
         if action == "summarize":
-            return call_runs.summarize(
+            return summary.summarize(
                 self.store, tenant_id, run_id, publisher=self.publisher, now=self.clock()
             )
         if action == "mark_failed":
-            return call_run_failure.fail_run(
+            return failure.fail_run(
                 self.store,
                 tenant_id,
                 run_id,

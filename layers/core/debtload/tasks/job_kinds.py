@@ -29,7 +29,8 @@ def build_row_processors(config: Config, table: DynamoTable) -> dict[str, RowPro
     from debtload.adapters.dynamodb.debts import DynamoDebtStore, DynamoTimelineStore
     from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
     from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
-    from debtload.domain import customer_rows, ingestion
+    from debtload.domain import ingestion
+    from debtload.domain.campaigns import customer_rows
     from debtload.domain.collections.bulks import CollectionsRowProcessor
     from debtload.domain.debts.batch import BatchServices
     from debtload.domain.debts.job_rows import DebtsRowProcessor

@@ -18,7 +18,7 @@ from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.jobs import outbox_item
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled, set_fields_expression
 from debtload.adapters.dynamodb.tenants import LEDGER_BALANCE, LEDGER_MARKER, ledger_operations
-from debtload.domain.call_runs import BatchOutcome
+from debtload.domain.calls.ports import BatchOutcome
 from debtload.domain.jobs.model import OutboxEvent
 
 RELEASE_CHUNK = 50  # keys per refund transaction: one contains() each in the condition (4 KB limit)

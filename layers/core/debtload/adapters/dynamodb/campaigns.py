@@ -13,8 +13,8 @@ from typing import Any, cast
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.domain.campaigns import Campaign, ServiceType, parse_call_window
-from debtload.domain.customers import Customer
+from debtload.domain.campaigns.campaign import Campaign, ServiceType, parse_call_window
+from debtload.domain.campaigns.customers import Customer
 
 
 class DynamoCampaignStore:

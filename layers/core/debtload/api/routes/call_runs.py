@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
-from debtload.domain import call_runs
+from debtload.domain.calls import views
 from debtload.domain.errors import BadRequest
 
 CallStatus = Literal["requested", "failed", "skipped", "pending"]
@@ -23,7 +23,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     @router.get("/call-runs/<run_id>", tags=["campaigns"], summary="Progress and outcome of a call run")
     def get_run(run_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
         principal = require_scope(router.current_event.raw_event, "campaigns:read")
-        return call_runs.view_run(store, principal.tenant_id, run_id)
+        return views.view_run(store, principal.tenant_id, run_id)
 
     @router.get("/call-runs/<run_id>/calls", tags=["campaigns"], summary="The calls of a run, a batch a page")
     def list_calls(
@@ -34,7 +34,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         principal = require_scope(router.current_event.raw_event, "campaigns:read")
         if cursor is not None and not cursor.isdigit():
             raise BadRequest("Invalid cursor", {"cursor": "must be the next_cursor of a previous page"})
-        calls, next_batch = call_runs.list_calls(store, principal.tenant_id, run_id, int(cursor or 0), status)
+        calls, next_batch = views.list_calls(store, principal.tenant_id, run_id, int(cursor or 0), status)
         return {"results": calls, "next_cursor": None if next_batch is None else str(next_batch)}
 
     return router

@@ -3,7 +3,6 @@ fields its customer records need."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -14,7 +13,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from debtload.api.creating import create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
-from debtload.domain import campaigns
+from debtload.domain.campaigns import campaign as campaigns
+from debtload.domain.request_ids import new_campaign_id
 from debtload.domain.tenants import Principal
 
 
@@ -31,7 +31,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 store,
                 principal.tenant_id,
                 body,
-                str(uuid.uuid4()),
+                new_campaign_id(),
                 datetime.now(UTC).isoformat(),
                 dry_run=dry_run,
             )

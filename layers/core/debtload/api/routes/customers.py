@@ -11,7 +11,9 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
-from debtload.domain import campaigns, customer_calls, customers
+from debtload.domain.calls import customer_calls
+from debtload.domain.campaigns import campaign as campaigns
+from debtload.domain.campaigns import customers
 from debtload.domain.tenants import Principal
 
 
@@ -21,33 +23,6 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     runs = deps.call_runs
     starter = deps.call_run_starter
     batch_size = deps.config.call_batch_size
-
-    def call_results(
-        principal: Principal,
-        request: customers.BulkRequest,
-        campaign: campaigns.Campaign,
-        outcome: customers.AddOutcome,
-        dry_run: bool,
-    ) -> dict[str, Any]:
-        if dry_run or not outcome.written:
-            return customer_calls.calls_not_started(outcome.successful, batch_size, dry_run=dry_run)
-        assert request.call_config is not None  # parse_bulk_request requires it with initiateCall
-        return customer_calls.start_customer_calls(
-            runs,
-            starter,
-            principal.tenant_id,
-            customer_calls.call_run_id_for(
-                principal.tenant_id,
-                campaign.campaign_id,
-                idempotency_key(router),
-                router.current_event.request_context.request_id,
-            ),
-            campaign,
-            request.call_config.to_json(),
-            outcome.written,
-            batch_size,
-            datetime.now(UTC).isoformat(),
-        )
 
     @router.post(
         "/customers/add/bulk",
@@ -68,7 +43,19 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             )
             response = outcome.to_json()
             if request.initiate_call:
-                response["callResults"] = call_results(principal, request, campaign, outcome, dry_run)
+                response["callResults"] = customer_calls.call_results(
+                    runs,
+                    starter,
+                    principal.tenant_id,
+                    request,
+                    campaign,
+                    outcome,
+                    batch_size,
+                    datetime.now(UTC).isoformat(),
+                    dry_run=dry_run,
+                    idempotency_key=idempotency_key(router),
+                    request_id=router.current_event.request_context.request_id,
+                ).to_json()
             return {"status": outcome.status, "body": response}
 
         return create(router, deps.config.table_name, "customers:write", operation)

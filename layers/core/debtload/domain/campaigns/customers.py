@@ -1,9 +1,10 @@
-"""Bulk Add Customers (seed 002): row-by-row validation, upsert by (campaign, loan_id | lead_id),
+"""Bulk Add Customers: row-by-row validation, upsert by (campaign, loan_id | lead_id),
 writes in batches of at most 500, and the seed's 201/207/400 answer.
 
 Validation is plain Python over the parsed JSON, not a pydantic model per record: 10,000 records
-must fit DESIGN §6's one-second budget, and a per-record model costs about as much again as the
-phone check (the floor) while reporting errors in a shape we would have to translate anyway.
+must fit the one-second budget (README.md, Benchmarks), and a per-record model costs about as much
+again as the phone check (the floor) while reporting errors in a shape we would have to translate
+anyway.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Protocol
 
-from debtload.domain.campaigns import Campaign, ServiceType
+from debtload.domain.campaigns.campaign import Campaign, ServiceType
 from debtload.domain.errors import ValidationFailed
 from debtload.validation.amounts import parse_amount
 from debtload.validation.dates import parse_iso_date
 from debtload.validation.phone import normalize_phone
 
 MAX_RECORDS: Final = 10_000
-WRITE_BATCH_SIZE: Final = 500  # seed 002: "written in batches"; batchesProcessed counts them
+WRITE_BATCH_SIZE: Final = 500  # "written in batches"; batchesProcessed counts them
 MAX_ID_LENGTH: Final = 128
 MAX_TEXT_LENGTH: Final = 200
 
@@ -243,7 +244,7 @@ def _language(value: Any) -> tuple[Any, str | None]:
     return value.strip(), None
 
 
-# Every field of seed 002's record; the phone is checked separately (it needs the campaign's country).
+# Every field of the customers bulk's record; the phone is checked separately (it needs the campaign's country).
 FIELD_CHECKS: Final[Mapping[str, Check]] = {
     "loan_id": _identifier,
     "lead_id": _identifier,
@@ -257,7 +258,7 @@ FIELD_CHECKS: Final[Mapping[str, Check]] = {
     "payment_status": _text,
     "language": _language,
     "lead_date": _date,
-    "accept_expensive_destination": _flag,  # seed 000's per-debt opt-in, honoured when calling
+    "accept_expensive_destination": _flag,  # the debts' per-record opt-in, honoured when calling
 }
 PHONE_FIELD: Final = "phone_number"
 

@@ -1,4 +1,4 @@
-"""Campaigns (seed 002): a named calling campaign whose service type decides the fields its customer
+"""Campaigns: a named calling campaign whose service type decides the fields its customer
 records need, and the rules its calls follow (call window, expensive destinations)."""
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Final, Protocol
 
-from debtload.domain import call_runs, customers
-from debtload.domain.campaigns import Campaign
-from debtload.domain.customer_calls import start_customer_calls
+from debtload.domain.calls.customer_calls import start_customer_calls
+from debtload.domain.calls.ports import CallRunStarter, CallRunStore
+from debtload.domain.campaigns import customers
+from debtload.domain.campaigns.campaign import Campaign
 from debtload.domain.jobs.model import Job, JobRow, RowOutcome
 
 KIND: Final = "customers"
@@ -32,8 +33,8 @@ class CustomersRowProcessor:
     def __init__(
         self,
         campaigns: CampaignCustomers,
-        runs: call_runs.CallRunStore,
-        starter: call_runs.CallRunStarter,
+        runs: CallRunStore,
+        starter: CallRunStarter,
         call_batch_size: int,
     ) -> None:
         self.campaigns = campaigns

@@ -2,7 +2,7 @@
 summary), so the run ends `failed` with the workflow's error instead of staying `running` forever.
 
 Every batch that never reported is recorded as failed the way a caught batch is
-(call_runs.record_batch_failure): calls the dialer accepted stay initiated, credits reserved for
+(calls.dispatch.record_batch_failure): calls the dialer accepted stay initiated, credits reserved for
 calls it never accepted are given back, the other customers are failed with the reason. Then the
 run takes its one terminal transition, with its call_run.completed event in the outbox.
 
@@ -17,14 +17,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from debtload.domain.call_runs import (
-    CallRunStore,
-    EventPublisher,
-    existing_run,
-    finish_with,
-    record_batch_failure,
-    summary_of,
-)
+from debtload.domain.calls.dispatch import record_batch_failure
+from debtload.domain.calls.ports import CallRunStore, EventPublisher
+from debtload.domain.calls.start import existing_run
+from debtload.domain.calls.summary import finish_with, summary_of
 
 MAX_ERROR_CHARS = 300
 
