@@ -14,6 +14,7 @@ from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
 from debtload.domain.collections import bulks
+from debtload.domain.collections.cancel import cancel_collection
 from debtload.domain.collections.model import FAILED, STATUSES
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.errors import BadRequest, NotFound, Unprocessable
@@ -140,6 +141,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     )
     def cancel(collection_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
         principal = require_scope(router.current_event.raw_event, "collections:write")
-        return store.cancel(principal.tenant_id, collection_id, datetime.now(UTC).isoformat()).to_json()
+        canceled = cancel_collection(store, principal.tenant_id, collection_id, datetime.now(UTC).isoformat())
+        return canceled.to_json()
 
     return router
