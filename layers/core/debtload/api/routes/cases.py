@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -14,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from debtload.api.creating import create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
-from debtload.domain import cases, notes
+from debtload.domain import cases, notes, request_ids
 from debtload.domain.errors import BadRequest, ValidationFailed
 from debtload.domain.tenants import Principal
 
@@ -56,7 +55,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 store,
                 principal.tenant_id,
                 [notes.NoteInput(case_id, request.description, request.eventDate, request.externalRef)],
-                fallback_ids=[notes.note_id(principal.tenant_id, case_id, None, str(uuid.uuid4()))],
+                fallback_ids=[request_ids.note_fallback_id()],
                 submitted_at=now,
                 source="api",
                 dry_run=dry_run,

@@ -13,13 +13,13 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
+from debtload.domain import request_ids
 from debtload.domain.collections import bulks
 from debtload.domain.collections.cancel import cancel_collection
 from debtload.domain.collections.model import FAILED, STATUSES
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.errors import BadRequest, NotFound, Unprocessable
 from debtload.domain.jobs.model import JobRow
-from debtload.domain.request_ids import id_for_request
 from debtload.domain.tenants import Principal
 
 
@@ -35,9 +35,6 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
     store = deps.collections
     table = deps.config.table_name
-
-    def new_id(principal: Principal, what: str, dry_run: bool) -> str:
-        return id_for_request(principal.tenant_id, what, None if dry_run else idempotency_key(router))
 
     @router.post("/collections/bulks", tags=["collections"], summary="Queue up to 5,000 SEPA collections")
     def create_bulk() -> Response[Any]:
@@ -60,7 +57,9 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 bulks.KIND,
                 [JobRow(i, c) for i, c in enumerate(collections)],
                 source="api",
-                job_id=new_id(principal, "bulks", dry_run),
+                job_id=request_ids.collection_bulk_id(
+                    principal.tenant_id, idempotency_key(router), dry_run=dry_run
+                ),
             )
             return {"status": 200, "body": bulks.bulk_view(job, 0)}
 
@@ -111,10 +110,13 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                     "The request body must be a JSON object (one collection)", {"body": "must be an object"}
                 )
             now = datetime.now(UTC)
+            collection_id = request_ids.collection_id(
+                principal.tenant_id, idempotency_key(router), dry_run=dry_run
+            )
             (collection,) = process(
                 store,
                 principal.tenant_id,
-                [Incoming(new_id(principal, "collections", dry_run), body)],
+                [Incoming(collection_id, body)],
                 today=bulks.today_cet(now),
                 creditor_id=deps.tenants.get_settings(principal.tenant_id).get("sepa_creditor_id"),
                 now=now.isoformat(),

@@ -13,6 +13,7 @@ from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
 from debtload.api.responses import json_response
+from debtload.domain import request_ids
 from debtload.domain.debts import batch, single, timelines
 from debtload.domain.errors import BadRequest
 from debtload.domain.tenants import Principal
@@ -31,10 +32,6 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     )
     table = deps.config.table_name
 
-    def import_id(principal: Principal, dry_run: bool, route: str) -> str:
-        key = None if dry_run else idempotency_key(router)
-        return batch.import_id_for(principal.tenant_id, key, route)
-
     @router.post("/debts/batch", tags=["debts"], summary="Create up to 1,000 debts, validated row by row")
     def create_batch() -> Response[Any]:
         def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
@@ -43,7 +40,9 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 services,
                 principal.tenant_id,
                 request,
-                import_id=import_id(principal, dry_run, "debts/batch"),
+                import_id=request_ids.debts_batch_import_id(
+                    principal.tenant_id, idempotency_key(router), dry_run=dry_run
+                ),
                 now=datetime.now(UTC),
                 dry_run=dry_run,
             )
@@ -58,7 +57,9 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 services,
                 principal.tenant_id,
                 body,
-                import_id=import_id(principal, dry_run, "debts"),
+                import_id=request_ids.single_debt_import_id(
+                    principal.tenant_id, idempotency_key(router), dry_run=dry_run
+                ),
                 now=datetime.now(UTC),
                 dry_run=dry_run,
             )
@@ -93,9 +94,14 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     @router.post("/timelines", tags=["debts"], summary="Create a timeline that debts can start")
     def create_timeline() -> Response[Any]:
         def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
-            timeline = timelines.parse_timeline(body, datetime.now(UTC).isoformat())
-            if not dry_run:
-                timeline_store.put_timeline(principal.tenant_id, timeline)
+            timeline = timelines.create_timeline(
+                timeline_store,
+                principal.tenant_id,
+                body,
+                request_ids.timeline_id(),
+                datetime.now(UTC).isoformat(),
+                dry_run=dry_run,
+            )
             return {"status": 201, "body": timeline.to_json()}
 
         return create(router, table, "debts:write", operation)
@@ -103,7 +109,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     @router.get("/timelines", tags=["debts"], summary="The tenant's timelines")
     def list_timelines() -> Response[Any]:
         principal = require_scope(router.current_event.raw_event, "debts:read")
-        found = sorted(timeline_store.list_timelines(principal.tenant_id), key=lambda t: t.created_at)
+        found = timelines.list_timelines(timeline_store, principal.tenant_id)
         return json_response(200, {"results": [t.to_json() for t in found]})
 
     return router

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -13,7 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from debtload.api.creating import create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import require_scope
-from debtload.domain import ingestion
+from debtload.domain import ingestion, request_ids
 from debtload.domain.errors import NotFound
 from debtload.domain.jobs.model import JobRow
 from debtload.domain.tenants import Principal
@@ -41,7 +40,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 ingestion.KIND,
                 [JobRow(i, row) for i, row in enumerate(rows)],
                 source="api",
-                job_id=str(uuid.uuid4()),
+                job_id=request_ids.ingestion_job_id(),
             )
             return {"status": 202, "body": {"jobId": job.job_id, "rowsQueued": job.rows_total}}
 
