@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from debtload.api.creating import create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
-from debtload.api.principal import require_scope
+from debtload.api.principal import principal_from_event
 from debtload.domain import request_ids
 from debtload.domain.collections import bulks
 from debtload.domain.collections.cancel import cancel_collection
@@ -63,7 +63,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             )
             return {"status": 200, "body": bulks.bulk_view(job, 0)}
 
-        return create(router, table, "collections:write", operation)
+        return create(router, table, operation)
 
     def bulk_job(principal: Principal, bulk_id: str) -> Any:
         job = deps.jobs.get_job(principal.tenant_id, bulk_id)
@@ -73,7 +73,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.get("/collections/bulks/<bulk_id>", tags=["collections"], summary="A bulk's live counts")
     def get_bulk(bulk_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "collections:read")
+        principal = principal_from_event(router.current_event.raw_event)
         job = bulk_job(principal, bulk_id)
         return bulks.bulk_view(job, store.bulk_canceled(principal.tenant_id, bulk_id))
 
@@ -86,7 +86,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         page_token: Annotated[str | None, Query(max_length=2048)] = None,
         size: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "collections:read")
+        principal = principal_from_event(router.current_event.raw_event)
         bulk_job(principal, bulk_id)
         if status is not None and status not in STATUSES:
             raise BadRequest("Unknown status", {"status": f"one of {', '.join(STATUSES)}"})
@@ -126,11 +126,11 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 raise CollectionFailed(str(collection.failure_code), str(collection.failure_message))
             return {"status": 201, "body": collection.to_json()}
 
-        return create(router, table, "collections:write", operation)
+        return create(router, table, operation)
 
     @router.get("/collections/<collection_id>", tags=["collections"], summary="Read one collection")
     def get_collection(collection_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "collections:read")
+        principal = principal_from_event(router.current_event.raw_event)
         collection = store.get(principal.tenant_id, collection_id)
         if collection is None:
             raise NotFound("Collection not found")
@@ -142,7 +142,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         summary="Cancel a collection not yet exported",
     )
     def cancel(collection_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "collections:write")
+        principal = principal_from_event(router.current_event.raw_event)
         canceled = cancel_collection(store, principal.tenant_id, collection_id, datetime.now(UTC).isoformat())
         return canceled.to_json()
 

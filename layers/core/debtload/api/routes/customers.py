@@ -71,6 +71,6 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 response["callResults"] = call_results(principal, request, campaign, outcome, dry_run)
             return {"status": outcome.status, "body": response}
 
-        return create(router, deps.config.table_name, "customers:write", operation)
+        return create(router, deps.config.table_name, operation)
 
     return router
