@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.api.creating import create
+from debtload.api.creating import OperationResult, create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
 from debtload.domain import campaigns
@@ -26,7 +26,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     # a route model, so the scope check always comes first.
     @router.post("/campaigns", tags=["campaigns"], summary="Create a calling campaign")
     def create_campaign() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             campaign = campaigns.create_campaign(
                 store,
                 principal.tenant_id,
@@ -35,7 +35,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 datetime.now(UTC).isoformat(),
                 dry_run=dry_run,
             )
-            return {"status": 201, "body": campaign.to_json()}
+            return OperationResult(201, campaign.to_json())
 
         return create(router, deps.config.table_name, operation)
 

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from debtload.api.creating import create
+from debtload.api.creating import OperationResult, create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
 from debtload.domain import cases, notes, request_ids
@@ -33,9 +33,9 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.post("/cases", tags=["cases"], summary="Create a case that notes attach to")
     def create_case(request: Annotated[cases.CaseRequest, Body()]) -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             case = cases.create_case(store, principal.tenant_id, request, dry_run=dry_run)
-            return {"status": 201, "body": case.to_json()}
+            return OperationResult(201, case.to_json())
 
         return create(router, table, operation)
 
@@ -48,7 +48,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     def add_note(
         case_id: Annotated[str, Path(max_length=64)], request: Annotated[NoteRequest, Body()]
     ) -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             cases.get_case(store, principal.tenant_id, case_id)  # 404 before any field error
             now = datetime.now(UTC)
             (result,) = notes.write_notes(
@@ -64,10 +64,10 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             if result.note is None:
                 raise ValidationFailed("The note is invalid", {"note": result.error or "invalid"})
             # A note already there under this externalRef is the same note: 200, not a second 201.
-            return {
-                "status": 200 if result.duplicate else 201,
-                "body": {**result.note.to_json(), "duplicate": result.duplicate},
-            }
+            return OperationResult(
+                200 if result.duplicate else 201,
+                {**result.note.to_json(), "duplicate": result.duplicate},
+            )
 
         return create(router, table, operation)
 

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.api.creating import create, idempotency_key
+from debtload.api.creating import OperationResult, create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
 from debtload.domain import request_ids
@@ -38,7 +38,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.post("/collections/bulks", tags=["collections"], summary="Queue up to 5,000 SEPA collections")
     def create_bulk() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             collections = bulks.validate_envelope(body)
             if dry_run:
                 now = datetime.now(UTC)
@@ -51,7 +51,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                     now=now.isoformat(),
                     dry_run=True,
                 )
-                return {"status": 200, "body": bulks.dry_run_report(checked)}
+                return OperationResult(200, bulks.dry_run_report(checked))
             job = deps.submitter.submit(
                 principal.tenant_id,
                 bulks.KIND,
@@ -61,7 +61,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                     principal.tenant_id, idempotency_key(router), dry_run=dry_run
                 ),
             )
-            return {"status": 200, "body": bulks.bulk_view(job, 0)}
+            return OperationResult(200, bulks.bulk_view(job, 0))
 
         return create(router, table, operation)
 
@@ -104,7 +104,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.post("/collections", tags=["collections"], summary="Create one SEPA collection, synchronously")
     def create_collection() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             if not isinstance(body, dict):
                 raise BadRequest(
                     "The request body must be a JSON object (one collection)", {"body": "must be an object"}
@@ -124,7 +124,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             )
             if collection.status == FAILED:
                 raise CollectionFailed(str(collection.failure_code), str(collection.failure_message))
-            return {"status": 201, "body": collection.to_json()}
+            return OperationResult(201, collection.to_json())
 
         return create(router, table, operation)
 

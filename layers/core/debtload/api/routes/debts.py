@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.api.creating import create, idempotency_key
+from debtload.api.creating import OperationResult, create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
 from debtload.api.responses import json_response
@@ -34,7 +34,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.post("/debts/batch", tags=["debts"], summary="Create up to 1,000 debts, validated row by row")
     def create_batch() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             request = batch.parse_batch_request(body)
             outcome = batch.run_batch(
                 services,
@@ -46,13 +46,13 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 now=datetime.now(UTC),
                 dry_run=dry_run,
             )
-            return {"status": 200, "body": outcome.to_json()}
+            return OperationResult(200, outcome.to_json())
 
         return create(router, table, operation)
 
     @router.post("/debts", tags=["debts"], summary="Create one debt (the batch rules): 201 or 422")
     def create_debt() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             debt, updated = single.create_debt(
                 services,
                 principal.tenant_id,
@@ -63,7 +63,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 now=datetime.now(UTC),
                 dry_run=dry_run,
             )
-            return {"status": 201, "body": {**debt.to_json(), "updated": updated}}
+            return OperationResult(201, {**debt.to_json(), "updated": updated})
 
         return create(router, table, operation)
 
@@ -93,7 +93,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.post("/timelines", tags=["debts"], summary="Create a timeline that debts can start")
     def create_timeline() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             timeline = timelines.create_timeline(
                 timeline_store,
                 principal.tenant_id,
@@ -102,7 +102,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 datetime.now(UTC).isoformat(),
                 dry_run=dry_run,
             )
-            return {"status": 201, "body": timeline.to_json()}
+            return OperationResult(201, timeline.to_json())
 
         return create(router, table, operation)
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.api.creating import create
+from debtload.api.creating import OperationResult, create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
 from debtload.domain import ingestion, request_ids
@@ -24,17 +24,17 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.post("/ingestion-jobs", tags=["ingestion"], summary="Queue up to 1,000 case notes; poll the job")
     def submit() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             rows = ingestion.validate_envelope(body)
             if dry_run:
                 results = ingestion.check_rows(store, principal.tenant_id, "dry-run", rows, datetime.now(UTC))
                 report = [
                     {"row": i, "ok": r.note is not None, "error": r.error} for i, r in enumerate(results)
                 ]
-                return {
-                    "status": 200,
-                    "body": {"jobId": None, "rowsQueued": len(rows), "dryRun": True, "rows": report},
-                }
+                return OperationResult(
+                    200,
+                    {"jobId": None, "rowsQueued": len(rows), "dryRun": True, "rows": report},
+                )
             job = deps.submitter.submit(
                 principal.tenant_id,
                 ingestion.KIND,
@@ -42,7 +42,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 source="api",
                 job_id=request_ids.ingestion_job_id(),
             )
-            return {"status": 202, "body": {"jobId": job.job_id, "rowsQueued": job.rows_total}}
+            return OperationResult(202, {"jobId": job.job_id, "rowsQueued": job.rows_total})
 
         return create(router, deps.config.table_name, operation)
 
