@@ -9,6 +9,7 @@ from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.collections import DynamoCollectionStore
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.domain.collections.bulks import collection_id_for, today_cet
+from debtload.domain.collections.cancel import cancel_collection
 from debtload.domain.collections.model import CANCELED, CONFIRMED, EXPORTED, WAS_CONFIRMED
 from debtload.domain.collections.processing import Incoming, process
 from tests.conftest import MotoResources
@@ -42,7 +43,7 @@ def test_a_chunk_processed_again_leaves_exported_and_canceled_collections_as_the
 
     assert run(today) == [CONFIRMED] * 3
     canceled, exported, confirmed = (c.collection_id for c in _chunk())
-    store.cancel(TENANT, canceled, NOW)
+    cancel_collection(store, TENANT, canceled, NOW)
     (to_export,) = [c for c in store.due_for_export(TENANT, "9999-12-31") if c.collection_id == exported]
     assert store.mark_exported(TENANT, "export-1", [to_export], NOW) == [exported]
     assert _queued(moto_resources) == [confirmed]

@@ -10,6 +10,7 @@ import dns.exception
 import dns.resolver
 import pytest
 
+from debtload.domain import request_ids
 from debtload.domain.debts import batch
 from debtload.domain.debts.timelines import Timeline
 from debtload.domain.errors import BadRequest, PaymentRequired
@@ -188,12 +189,12 @@ def test_a_crash_half_way_is_completed_by_a_retry_with_the_same_ids_and_one_char
     store, wallet = MemoryDebts(fail_after=3), MemoryCredits(balance=5)
     svc = services(debts=store, credits=wallet)
     rows = [debt(i, civility=None, internal_id=f"INV-{i}" if i % 2 else None) for i in range(6)]
-    import_id = batch.import_id_for("t1", "key-1")
+    import_id = request_ids.debts_batch_import_id("t1", "key-1")
     with pytest.raises(ConnectionError):
         run(svc, rows, import_id=import_id)
     assert len(store.debts) == 3
     store.fail_after = None
-    retried = run(svc, rows, import_id=batch.import_id_for("t1", "key-1"))
+    retried = run(svc, rows, import_id=request_ids.debts_batch_import_id("t1", "key-1"))
     assert len(store.debts) == 6 and wallet.balance == 4
     assert all("updated" not in c for c in retried.created)  # created by this same import, not updates
     again = run(svc, rows, import_id=import_id)

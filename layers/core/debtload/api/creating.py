@@ -1,20 +1,43 @@
-"""What every creating POST shares: the scope check, `?dry_run=true`, and `Idempotency-Key`."""
+"""What every creating POST shares: `?dry_run=true` and `Idempotency-Key`. Its scope is the route
+table's (api/route_scopes.py), checked before routing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from debtload.api.idempotency import HEADER, REPLAYED_HEADER, run_idempotently
-from debtload.api.principal import require_scope
+from debtload.api.principal import principal_from_event
 from debtload.api.responses import json_response
 from debtload.domain.tenants import Principal
 
-# (principal, body, dry_run) -> {"status": int, "body": ..., "headers": {...}?}
-Operation = Callable[[Principal, Any, bool], dict[str, Any]]
+
+@dataclass(frozen=True, slots=True)
+class OperationResult:
+    """What a creating operation answers. An idempotency record keeps it as `to_record()` gives it,
+    and a replay answers it again."""
+
+    status: int
+    body: Mapping[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"status": self.status, "body": dict(self.body)}
+        if self.headers:
+            record["headers"] = dict(self.headers)
+        return record
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> OperationResult:
+        return cls(int(record["status"]), record["body"], dict(record.get("headers") or {}))
+
+
+# (principal, body, dry_run) -> the answer
+Operation = Callable[[Principal, Any, bool], OperationResult]
 
 
 def is_dry_run(router: APIGatewayRouter) -> bool:
@@ -31,17 +54,18 @@ def idempotency_key(router: APIGatewayRouter) -> str | None:
     return key
 
 
-def create(router: APIGatewayRouter, table_name: str, scope: str, operation: Operation) -> Response[Any]:
+def create(router: APIGatewayRouter, table_name: str, operation: Operation) -> Response[Any]:
     event = router.current_event
-    principal = require_scope(event.raw_event, scope)
+    principal = principal_from_event(event.raw_event)
     body = event.json_body
     dry_run = is_dry_run(router)
     if dry_run:
         # A dry run writes nothing, not even an idempotency record.
         result = operation(principal, body, True)
+        replayed = False
     else:
         key = idempotency_key(router)
-        result = run_idempotently(
+        record = run_idempotently(
             table_name=table_name,
             tenant_id=principal.tenant_id,
             key=key,
@@ -50,11 +74,13 @@ def create(router: APIGatewayRouter, table_name: str, scope: str, operation: Ope
             route=f"{event.http_method} {event.path}",
             body=body,
             context=router.lambda_context,
-            operation=lambda: operation(principal, body, False),
+            operation=lambda: operation(principal, body, False).to_record(),
         )
-    headers = dict(result.get("headers") or {})
-    if result.get("replayed"):
+        result = OperationResult.from_record(record)
+        replayed = bool(record.get("replayed"))
+    headers = dict(result.headers)
+    if replayed:
         headers[REPLAYED_HEADER] = "true"
     if dry_run:
         headers["Dry-Run"] = "true"
-    return json_response(int(result["status"]), result["body"], headers)
+    return json_response(result.status, result.body, headers)

@@ -1,9 +1,12 @@
-"""The scope each API route requires, checked before anything reads the body.
+"""The scope each API route requires: written here only, checked before anything reads the body.
 
 powertools validates a request body before the route function runs, so a scope check inside the
 route would answer a caller without the scope with the body's field errors. This table is checked
-first. Keys are the template's resource paths. `ANY_KEY`: any valid key of the tenant. `BY_RESOURCE`:
-the scope depends on what the route finds (a job's kind), so the route checks it after the lookup.
+first, by the handler (api/app.py), and the routes take their caller from `principal_from_event`
+without naming a scope again. Keys are the template's resource paths; tests/unit/test_route_scopes.py
+ties them to the template's authorized routes, both ways. `ANY_KEY`: any valid key of the tenant.
+`BY_RESOURCE`: the scope depends on what the route finds (a job's kind), so the route checks it
+after the lookup.
 """
 
 from __future__ import annotations

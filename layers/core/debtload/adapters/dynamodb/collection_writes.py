@@ -22,23 +22,21 @@ from typing import Any, Final
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
 from debtload.domain.collections.model import CONFIRMED, FAILED, Collection
-from debtload.domain.collections.ports import Saved
-from debtload.domain.collections.processing import duplicate_e2e, mandate_mismatch
-from debtload.domain.collections.rules import Failure
+from debtload.domain.collections.ports import EndToEndTaken, MandateTaken, Refusal, Saved
 
 _GROUP: Final = 24  # at most 4 operations each: collection, queue entry, mandate, end-to-end id
 _WRITABLE: Final = "attribute_not_exists(PK) OR #st = :failed"
 
 
 class _Owner:
-    """Whom a refused operation concerns: the collections it would fail with `failure`, or (the
+    """Whom a refused operation concerns: the collections its claim (`refusal`) leaves out, or (the
     collection's own conditional put) the one collection already stored."""
 
-    __slots__ = ("collection_ids", "failure", "own_put")
+    __slots__ = ("collection_ids", "own_put", "refusal")
 
-    def __init__(self, collection_id: str, failure: Failure | None, *, own_put: bool = False) -> None:
+    def __init__(self, collection_id: str, refusal: Refusal | None, *, own_put: bool = False) -> None:
         self.collection_ids = [collection_id]
-        self.failure = failure
+        self.refusal = refusal
         self.own_put = own_put
 
 
@@ -107,7 +105,7 @@ def _operations(tenant_id: str, group: Sequence[Collection]) -> tuple[list[dict[
                     }
                 }
             )
-            owners.append(_Owner(cid, mandate_mismatch(reference)))
+            owners.append(_Owner(cid, MandateTaken(reference)))
         e2e = collection.fields.get("end_to_end_id")
         if e2e:
             operations.append(
@@ -119,21 +117,21 @@ def _operations(tenant_id: str, group: Sequence[Collection]) -> tuple[list[dict[
                     }
                 }
             )
-            owners.append(_Owner(cid, duplicate_e2e(str(e2e))))
+            owners.append(_Owner(cid, EndToEndTaken(str(e2e))))
     return operations, owners
 
 
-def _refused(reasons: Sequence[str], owners: Sequence[_Owner]) -> tuple[set[str], dict[str, Failure]]:
-    """(ids already stored, failures of refused claims). A stored collection is its own earlier
+def _refused(reasons: Sequence[str], owners: Sequence[_Owner]) -> tuple[set[str], dict[str, Refusal]]:
+    """(ids already stored, refused claims by collection id). A stored collection is its own earlier
     write: its claims are its own, and a claim refused beside it concerns only the others."""
     refusals = [
         owners[i] for i, code in enumerate(reasons) if code == "ConditionalCheckFailed" and i < len(owners)
     ]
     stored = {o.collection_ids[0] for o in refusals if o.own_put}
-    losers: dict[str, Failure] = {}
+    losers: dict[str, Refusal] = {}
     for owner in refusals:
-        if owner.failure is not None:
-            losers.update((i, owner.failure) for i in owner.collection_ids if i not in stored)
+        if owner.refusal is not None:
+            losers.update((i, owner.refusal) for i in owner.collection_ids if i not in stored)
     return stored, losers
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any, Final
 
 from debtload.adapters.dynamodb import keys
@@ -19,9 +18,8 @@ from debtload.adapters.dynamodb.collection_writes import (
 )
 from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
-from debtload.domain.collections.model import CANCELABLE, CANCELED, CONFIRMED, EXPORTED, Collection
+from debtload.domain.collections.model import CONFIRMED, EXPORTED, Collection
 from debtload.domain.collections.ports import Saved
-from debtload.domain.errors import Conflict, NotFound
 
 _EXPORT_GROUP: Final = 50  # 2 operations each
 
@@ -107,31 +105,23 @@ class DynamoCollectionStore:
 
     # ------------------------------------------------------------------------------------ cancel
 
-    def cancel(self, tenant_id: str, collection_id: str, now: str) -> Collection:
-        current = self.get(tenant_id, collection_id)
-        if current is None:
-            raise NotFound("Collection not found")
-        if current.status not in CANCELABLE:
-            raise Conflict(
-                f"The collection is {current.status} and can no longer be canceled",
-                {"status": current.status},
-            )
+    def save_canceled(self, tenant_id: str, current: Collection, canceled: Collection) -> bool:
+        """Write `canceled` over `current`, out of the export queue and counted on its bulk, if the
+        stored status is still `current`'s; False when it changed meanwhile."""
         pk = keys.tenant_pk(tenant_id)
-        cancelled = replace(current, status=CANCELED, updated_at=now)
+        collection_id = current.collection_id
         operations: list[dict[str, Any]] = [
             {
                 "Update": {
                     "Key": {"PK": pk, "SK": keys.collection_sk(collection_id)},
                     "UpdateExpression": "SET #st = :canceled, updated_at = :now, #doc = :doc",
-                    "ConditionExpression": "#st IN (:a, :b, :c)",
+                    "ConditionExpression": "#st = :read",
                     "ExpressionAttributeNames": {"#st": "status", "#doc": "collection"},
                     "ExpressionAttributeValues": {
-                        ":canceled": CANCELED,
-                        ":now": now,
-                        ":doc": _document(cancelled),
-                        ":a": CANCELABLE[0],
-                        ":b": CANCELABLE[1],
-                        ":c": CANCELABLE[2],
+                        ":canceled": canceled.status,
+                        ":now": canceled.updated_at,
+                        ":doc": _document(canceled),
+                        ":read": current.status,
                     },
                 }
             },
@@ -158,13 +148,9 @@ class DynamoCollectionStore:
             self.table.transact(operations)
         except TransactionCancelled as error:
             if "ConditionalCheckFailed" in error.reasons:
-                latest = self.get(tenant_id, collection_id)
-                raise Conflict(
-                    "The collection changed and can no longer be canceled",
-                    {"status": latest.status if latest else "unknown"},
-                ) from error
+                return False
             raise
-        return cancelled
+        return True
 
     # ------------------------------------------------------------------------------------ export
 

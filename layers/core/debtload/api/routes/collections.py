@@ -10,15 +10,16 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.api.creating import create, idempotency_key
+from debtload.api.creating import OperationResult, create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
-from debtload.api.principal import require_scope
+from debtload.api.principal import principal_from_event
+from debtload.domain import request_ids
 from debtload.domain.collections import bulks
+from debtload.domain.collections.cancel import cancel_collection
 from debtload.domain.collections.model import FAILED, STATUSES
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.errors import BadRequest, NotFound, Unprocessable
 from debtload.domain.jobs.model import JobRow
-from debtload.domain.request_ids import id_for_request
 from debtload.domain.tenants import Principal
 
 
@@ -35,12 +36,9 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     store = deps.collections
     table = deps.config.table_name
 
-    def new_id(principal: Principal, what: str, dry_run: bool) -> str:
-        return id_for_request(principal.tenant_id, what, None if dry_run else idempotency_key(router))
-
     @router.post("/collections/bulks", tags=["collections"], summary="Queue up to 5,000 SEPA collections")
     def create_bulk() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             collections = bulks.validate_envelope(body)
             if dry_run:
                 now = datetime.now(UTC)
@@ -53,17 +51,19 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                     now=now.isoformat(),
                     dry_run=True,
                 )
-                return {"status": 200, "body": bulks.dry_run_report(checked)}
+                return OperationResult(200, bulks.dry_run_report(checked))
             job = deps.submitter.submit(
                 principal.tenant_id,
                 bulks.KIND,
                 [JobRow(i, c) for i, c in enumerate(collections)],
                 source="api",
-                job_id=new_id(principal, "bulks", dry_run),
+                job_id=request_ids.collection_bulk_id(
+                    principal.tenant_id, idempotency_key(router), dry_run=dry_run
+                ),
             )
-            return {"status": 200, "body": bulks.bulk_view(job, 0)}
+            return OperationResult(200, bulks.bulk_view(job, 0))
 
-        return create(router, table, "collections:write", operation)
+        return create(router, table, operation)
 
     def bulk_job(principal: Principal, bulk_id: str) -> Any:
         job = deps.jobs.get_job(principal.tenant_id, bulk_id)
@@ -73,7 +73,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.get("/collections/bulks/<bulk_id>", tags=["collections"], summary="A bulk's live counts")
     def get_bulk(bulk_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "collections:read")
+        principal = principal_from_event(router.current_event.raw_event)
         job = bulk_job(principal, bulk_id)
         return bulks.bulk_view(job, store.bulk_canceled(principal.tenant_id, bulk_id))
 
@@ -86,7 +86,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         page_token: Annotated[str | None, Query(max_length=2048)] = None,
         size: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "collections:read")
+        principal = principal_from_event(router.current_event.raw_event)
         bulk_job(principal, bulk_id)
         if status is not None and status not in STATUSES:
             raise BadRequest("Unknown status", {"status": f"one of {', '.join(STATUSES)}"})
@@ -104,16 +104,19 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.post("/collections", tags=["collections"], summary="Create one SEPA collection, synchronously")
     def create_collection() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             if not isinstance(body, dict):
                 raise BadRequest(
                     "The request body must be a JSON object (one collection)", {"body": "must be an object"}
                 )
             now = datetime.now(UTC)
+            collection_id = request_ids.collection_id(
+                principal.tenant_id, idempotency_key(router), dry_run=dry_run
+            )
             (collection,) = process(
                 store,
                 principal.tenant_id,
-                [Incoming(new_id(principal, "collections", dry_run), body)],
+                [Incoming(collection_id, body)],
                 today=bulks.today_cet(now),
                 creditor_id=deps.tenants.get_settings(principal.tenant_id).get("sepa_creditor_id"),
                 now=now.isoformat(),
@@ -121,13 +124,13 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             )
             if collection.status == FAILED:
                 raise CollectionFailed(str(collection.failure_code), str(collection.failure_message))
-            return {"status": 201, "body": collection.to_json()}
+            return OperationResult(201, collection.to_json())
 
-        return create(router, table, "collections:write", operation)
+        return create(router, table, operation)
 
     @router.get("/collections/<collection_id>", tags=["collections"], summary="Read one collection")
     def get_collection(collection_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "collections:read")
+        principal = principal_from_event(router.current_event.raw_event)
         collection = store.get(principal.tenant_id, collection_id)
         if collection is None:
             raise NotFound("Collection not found")
@@ -139,7 +142,8 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         summary="Cancel a collection not yet exported",
     )
     def cancel(collection_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "collections:write")
-        return store.cancel(principal.tenant_id, collection_id, datetime.now(UTC).isoformat()).to_json()
+        principal = principal_from_event(router.current_event.raw_event)
+        canceled = cancel_collection(store, principal.tenant_id, collection_id, datetime.now(UTC).isoformat())
+        return canceled.to_json()
 
     return router

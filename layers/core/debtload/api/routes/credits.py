@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from debtload.api.dependencies import ApiDependencies
-from debtload.api.principal import require_scope
+from debtload.api.principal import principal_from_event
 
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
@@ -17,7 +17,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     @router.get("/credits", tags=["credits"], summary="Credit balance and recent ledger")
     def get_credits(limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
         # Any valid key may read its own tenant's balance: knowing it is needed before every paid call.
-        principal = require_scope(router.current_event.raw_event, None)
+        principal = principal_from_event(router.current_event.raw_event)
         view = deps.tenants.view(principal.tenant_id, limit)
         return {
             "balance": view.balance,

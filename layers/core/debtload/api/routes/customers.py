@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.api.creating import create, idempotency_key
+from debtload.api.creating import OperationResult, create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.domain.calls import customer_calls
 from debtload.domain.campaigns import campaign as campaigns
@@ -30,7 +30,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         summary="Add up to 10,000 customers to a campaign; optionally start their calls",
     )
     def add_bulk() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             request = customers.parse_bulk_request(body)
             campaign = campaigns.get_campaign(store, principal.tenant_id, request.campaign_id)
             outcome = customers.add_customers(
@@ -56,8 +56,8 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                     idempotency_key=idempotency_key(router),
                     request_id=router.current_event.request_context.request_id,
                 ).to_json()
-            return {"status": outcome.status, "body": response}
+            return OperationResult(outcome.status, response)
 
-        return create(router, deps.config.table_name, "customers:write", operation)
+        return create(router, deps.config.table_name, operation)
 
     return router

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from debtload.api.dependencies import ApiDependencies
-from debtload.api.principal import require_scope
+from debtload.api.principal import principal_from_event
 from debtload.domain.errors import BadRequest, NotFound
 
 
@@ -22,7 +22,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         cursor: Annotated[str | None, Query(max_length=2048)] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "imports:read")
+        principal = principal_from_event(router.current_event.raw_event)
         try:
             page, next_cursor = store.list_imports(principal.tenant_id, cursor, limit)
         except ValueError as error:
@@ -31,7 +31,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.get("/imports/<import_id>", tags=["imports"], summary="One import: status, counts, reports")
     def get_import(import_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "imports:read")
+        principal = principal_from_event(router.current_event.raw_event)
         public = store.get_public_import(principal.tenant_id, import_id)
         if public is None:
             raise NotFound("Import not found")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -10,10 +9,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from debtload.api.creating import create
+from debtload.api.creating import OperationResult, create
 from debtload.api.dependencies import ApiDependencies
-from debtload.api.principal import require_scope
-from debtload.domain import ingestion
+from debtload.api.principal import principal_from_event
+from debtload.domain import ingestion, request_ids
 from debtload.domain.errors import NotFound
 from debtload.domain.jobs.model import JobRow
 from debtload.domain.tenants import Principal
@@ -25,31 +24,31 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.post("/ingestion-jobs", tags=["ingestion"], summary="Queue up to 1,000 case notes; poll the job")
     def submit() -> Response[Any]:
-        def operation(principal: Principal, body: Any, dry_run: bool) -> dict[str, Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             rows = ingestion.validate_envelope(body)
             if dry_run:
                 results = ingestion.check_rows(store, principal.tenant_id, "dry-run", rows, datetime.now(UTC))
                 report = [
                     {"row": i, "ok": r.note is not None, "error": r.error} for i, r in enumerate(results)
                 ]
-                return {
-                    "status": 200,
-                    "body": {"jobId": None, "rowsQueued": len(rows), "dryRun": True, "rows": report},
-                }
+                return OperationResult(
+                    200,
+                    {"jobId": None, "rowsQueued": len(rows), "dryRun": True, "rows": report},
+                )
             job = deps.submitter.submit(
                 principal.tenant_id,
                 ingestion.KIND,
                 [JobRow(i, row) for i, row in enumerate(rows)],
                 source="api",
-                job_id=str(uuid.uuid4()),
+                job_id=request_ids.ingestion_job_id(),
             )
-            return {"status": 202, "body": {"jobId": job.job_id, "rowsQueued": job.rows_total}}
+            return OperationResult(202, {"jobId": job.job_id, "rowsQueued": job.rows_total})
 
-        return create(router, deps.config.table_name, "ingestion:write", operation)
+        return create(router, deps.config.table_name, operation)
 
     @router.get("/ingestion-jobs/<job_id>", tags=["ingestion"], summary="Status of an ingestion job")
     def status(job_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "ingestion:read")
+        principal = principal_from_event(router.current_event.raw_event)
         job = deps.jobs.get_job(principal.tenant_id, job_id)
         if job is None or job.kind != ingestion.KIND:
             raise NotFound("Job not found")

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from debtload.api.dependencies import ApiDependencies
-from debtload.api.principal import require_scope
+from debtload.api.principal import principal_from_event
 from debtload.domain import webhooks
 from debtload.domain.jobs.model import OutboxEvent
 
@@ -28,7 +28,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         "/webhooks", tags=["webhooks"], summary="Set the webhook endpoint; returns its signing secret once"
     )
     def put_webhook(request: Annotated[WebhookEndpointRequest, Body()]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "webhooks:write")
+        principal = principal_from_event(router.current_event.raw_event)
         return webhooks.set_endpoint(
             deps.webhooks,
             principal.tenant_id,
@@ -40,7 +40,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
 
     @router.get("/webhooks", tags=["webhooks"], summary="The webhook endpoint, secret masked")
     def get_webhook() -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "webhooks:write")
+        principal = principal_from_event(router.current_event.raw_event)
         return webhooks.show_endpoint(deps.webhooks, principal.tenant_id)
 
     @router.get(
@@ -53,12 +53,12 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         cursor: Annotated[str | None, Query(max_length=2048)] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "webhooks:write")
+        principal = principal_from_event(router.current_event.raw_event)
         return webhooks.list_events(deps.webhooks, principal.tenant_id, status, cursor, limit)
 
     @router.post("/webhooks/events/<event_id>/replay", tags=["webhooks"], summary="Send an event again")
     def replay(event_id: Annotated[str, Path(max_length=80)]) -> dict[str, Any]:
-        principal = require_scope(router.current_event.raw_event, "webhooks:write")
+        principal = principal_from_event(router.current_event.raw_event)
         event = webhooks.replay(deps.webhooks, principal.tenant_id, event_id)
         deps.publisher.publish(
             OutboxEvent(event_id, principal.tenant_id, event["type"], event["data"], event["created_at"])

@@ -7,15 +7,32 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from debtload.domain.collections.model import Collection
-from debtload.domain.collections.rules import Failure
+
+
+@dataclass(frozen=True, slots=True)
+class MandateTaken:
+    """The mandate reference is stored with another debtor IBAN."""
+
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class EndToEndTaken:
+    """The end_to_end_id is stored for another collection."""
+
+    end_to_end_id: str
+
+
+Refusal = MandateTaken | EndToEndTaken
 
 
 @dataclass(slots=True)
 class Saved:
-    """What a save left out: `refused` by a claim (by id, with the failure), and `kept`, already
-    stored in a state a write may not leave (confirmed, exported, canceled), as stored."""
+    """What a save left out: `refused` by a claim (by id, with what the store holds that refused
+    it), and `kept`, already stored in a state a write may not leave (confirmed, exported,
+    canceled), as stored."""
 
-    refused: dict[str, Failure] = field(default_factory=dict)
+    refused: dict[str, Refusal] = field(default_factory=dict)
     kept: dict[str, Collection] = field(default_factory=dict)
 
 
@@ -23,15 +40,16 @@ class CollectionStore(Protocol):
     def save(self, tenant_id: str, collections: Sequence[Collection]) -> Saved:
         """Write every collection where none is stored or the stored one failed. A confirmed one
         claims its mandate reference (for its debtor IBAN) and its end_to_end_id in the same write;
-        those a claim refuses are left out (`mandate_iban_mismatch`, `duplicate_end_to_end_id`).
+        those a claim refuses are left out, with the claim that refused them.
         One already stored otherwise is the same collection written before (ids are derived): it
         is left as it is, and never queued for export again."""
         ...
 
     def get(self, tenant_id: str, collection_id: str) -> Collection | None: ...
 
-    def cancel(self, tenant_id: str, collection_id: str, now: str) -> Collection:
-        """Cancel unless exported, failed or canceled (Conflict), or unknown (NotFound)."""
+    def save_canceled(self, tenant_id: str, current: Collection, canceled: Collection) -> bool:
+        """Store `canceled` (out of the export queue, counted on its bulk) in place of `current`, if
+        the stored status is still `current`'s; False when it changed since it was read."""
         ...
 
     def list_bulk(

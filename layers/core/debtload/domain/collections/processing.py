@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from debtload.domain.collections.model import CONFIRMED, FAILED, Collection
-from debtload.domain.collections.ports import CollectionStore
+from debtload.domain.collections.ports import CollectionStore, EndToEndTaken, MandateTaken, Refusal
 from debtload.domain.collections.rules import CheckedCollection, Failure, check_collection
 
 
@@ -43,7 +43,7 @@ def process(
     if dry_run:
         return results
     saved = store.save(tenant_id, results)
-    refused = saved.refused
+    refused = {cid: refusal_failure(refusal) for cid, refusal in saved.refused.items()}
     kept = dict(saved.kept)
     if refused:
         results = [
@@ -70,6 +70,14 @@ def _batch_conflict(
             return duplicate_e2e(e2e)
         e2e_ids.add(e2e)
     return checked
+
+
+def refusal_failure(refusal: Refusal) -> Failure:
+    """The failure of a collection the store refused: its claim is held by another collection."""
+    if isinstance(refusal, MandateTaken):
+        return mandate_mismatch(refusal.reference)
+    assert isinstance(refusal, EndToEndTaken)
+    return duplicate_e2e(refusal.end_to_end_id)
 
 
 def mandate_mismatch(reference: str) -> Failure:

@@ -2,7 +2,8 @@
 
 Each failure has a stable `failure_code` (the API's and the bulk listing's) and a message a person
 can act on. The checks that need stored state (one debtor IBAN per mandate reference, unique
-end-to-end ids) are the store's, in the same write as the collection.
+end-to-end ids) are claims the store makes in the same write as the collection; it reports the ones
+another collection holds, and `processing` turns them into failures.
 """
 
 from __future__ import annotations

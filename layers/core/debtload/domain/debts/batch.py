@@ -25,7 +25,7 @@ from debtload.domain.debts.ports import DebtStore, EmailChecker
 from debtload.domain.debts.timelines import Timeline, TimelineStore, start_date
 from debtload.domain.errors import BadRequest
 from debtload.domain.pricing import DEFAULT_PRICES, PriceTable, civility_credits, email_validation_credits
-from debtload.domain.request_ids import NAMESPACE, id_for_request
+from debtload.domain.request_ids import NAMESPACE
 from debtload.domain.skipped_rows import skip_reason
 from debtload.validation.civility import infer_civility
 from debtload.validation.email import dedup_key
@@ -136,14 +136,6 @@ def parse_batch_request(body: Any) -> BatchRequest:
         batch_name=name.strip() if isinstance(name, str) and name.strip() else None,
         **flags,
     )
-
-
-def import_id_for(tenant_id: str, idempotency_key: str | None, route: str = "debts/batch") -> str:
-    """Stable per Idempotency-Key, so a retried batch rebuilds the same ids; random without one.
-
-    Each route has its own namespace (`debts/batch`, `debts`): one key sent to both makes two
-    imports, never one overwriting the other's debts."""
-    return id_for_request(tenant_id, route, idempotency_key)
 
 
 def debt_id_for(tenant_id: str, import_id: str, index: int, internal_id: str | None) -> str:

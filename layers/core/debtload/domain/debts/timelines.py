@@ -7,7 +7,6 @@ timeline's own excluded weekdays and dates are skipped.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -49,7 +48,22 @@ class TimelineStore(Protocol):
     def list_timelines(self, tenant_id: str) -> list[Timeline]: ...
 
 
-def parse_timeline(body: Any, created_at: str) -> Timeline:
+def create_timeline(
+    store: TimelineStore, tenant_id: str, body: Any, timeline_id: str, created_at: str, *, dry_run: bool
+) -> Timeline:
+    """The timeline `body` describes, stored unless a dry run; ValidationFailed when invalid."""
+    timeline = parse_timeline(body, timeline_id, created_at)
+    if not dry_run:
+        store.put_timeline(tenant_id, timeline)
+    return timeline
+
+
+def list_timelines(store: TimelineStore, tenant_id: str) -> list[Timeline]:
+    """The tenant's timelines, oldest first."""
+    return sorted(store.list_timelines(tenant_id), key=lambda t: t.created_at)
+
+
+def parse_timeline(body: Any, timeline_id: str, created_at: str) -> Timeline:
     """`{name, excluded_weekdays?: ["saturday", ...] | [5, ...], excluded_dates?: ["YYYY-MM-DD"]}`."""
     if not isinstance(body, Mapping):
         raise ValidationFailed("The request body must be a JSON object", {"body": "must be an object"})
@@ -86,7 +100,7 @@ def parse_timeline(body: Any, created_at: str) -> Timeline:
     if errors:
         raise ValidationFailed("The timeline is invalid", errors)
     assert isinstance(name, str)
-    return Timeline(str(uuid.uuid4()), name.strip(), frozenset(weekdays), frozenset(dates), created_at)
+    return Timeline(timeline_id, name.strip(), frozenset(weekdays), frozenset(dates), created_at)
 
 
 def start_date(mode: str, today: date, timeline: Timeline, debtor_region: str | None) -> date:
