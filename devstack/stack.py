@@ -14,10 +14,12 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from devstack.api_gateway import ApiGatewayFront, GatewayResponse, Route
+from devstack.api_gateway import ApiGatewayFront
+from devstack.api_router import Route
 from devstack.async_invoke import AsyncInvoker, AsyncOutcome
 from devstack.environment import SHARED_ENVIRONMENT
 from devstack.functions import FunctionRunner
+from devstack.gateway_responses import GatewayResponse
 from devstack.moto_hooks import MotoHooks
 from devstack.provision import Provisioner
 from devstack.schedules import Scheduler
