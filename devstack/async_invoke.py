@@ -28,7 +28,7 @@ from typing import Any
 
 from devstack.environment import seconds_or_scale
 from devstack.functions import FunctionRunner
-from devstack.template import EventInvokeConfig
+from devstack.template_specs import EventInvokeConfig
 
 log = logging.getLogger("devstack.async")
 RETRY_DELAY_ENV = "DEBTLOAD_LOCAL_ASYNC_RETRY_SECONDS"

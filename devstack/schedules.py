@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from devstack.environment import seconds_or_scale
-from devstack.template import LocalStackTemplate, ScheduleEvent
+from devstack.template import LocalStackTemplate
+from devstack.template_specs import ScheduleEvent
 
 log = logging.getLogger("devstack.schedules")
 SCALE_ENV = "DEBTLOAD_LOCAL_SCHEDULE_SCALE"

@@ -14,10 +14,11 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from devstack.api_gateway import ApiGatewayFront, GatewayResponse, Route
+from devstack.api_gateway import ApiGatewayFront
 from devstack.async_invoke import AsyncInvoker, AsyncOutcome
 from devstack.environment import SHARED_ENVIRONMENT
 from devstack.functions import FunctionRunner
+from devstack.gateway_responses import GatewayResponse
 from devstack.moto_hooks import MotoHooks
 from devstack.provision import Provisioner
 from devstack.schedules import Scheduler
@@ -209,9 +210,7 @@ class LocalStack:
         api_function = self.template.api_function()
         authorizer_function = self.template.authorizer_function()
         self._front = ApiGatewayFront(
-            routes=[
-                Route(r.method, r.path, r.authorized, r.timeout_seconds) for r in self.template.api_routes()
-            ],
+            routes=self.template.api_routes(),
             authorizer=lambda event: runner.invoke(authorizer_function, event),
             api=lambda event: runner.invoke(api_function, event),
             gateway_responses=_gateway_responses(self.template.gateway_responses()),

@@ -7,11 +7,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from devstack.api_router import Route
+from devstack.template_specs import (
+    Destination,
+    EventInvokeConfig,
+    FunctionSpec,
+    S3Trigger,
+    ScheduleEvent,
+    SqsEventSource,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
@@ -45,74 +54,6 @@ def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ValueError(f"{path} is not a CloudFormation template")
     return document
-
-
-@dataclass(frozen=True, slots=True)
-class ApiRoute:
-    method: str
-    path: str
-    authorized: bool
-    # The event's TimeoutInMillis: API Gateway's integration timeout, 29 s unless set lower.
-    timeout_seconds: float = 29.0
-
-
-@dataclass(frozen=True, slots=True)
-class SqsEventSource:
-    function_id: str
-    queue_id: str
-    batch_size: int
-    report_batch_item_failures: bool
-    maximum_batching_window_seconds: int
-    # ScalingConfig.MaximumConcurrency. Without one, Lambda starts an SQS source with five concurrent
-    # batches and scales up with the backlog; five is where the local stack stays.
-    maximum_concurrency: int = 5
-
-
-@dataclass(frozen=True, slots=True)
-class S3Trigger:
-    function_id: str
-    bucket_id: str
-    events: tuple[str, ...]
-    filter_rules: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleEvent:
-    """A function's `Type: Schedule` event: an EventBridge rule that invokes it asynchronously."""
-
-    function_id: str
-    event_id: str
-    expression: str
-    rule_name: str
-    enabled: bool
-    # The rule target's Input: when set, the function receives this JSON instead of the event.
-    input: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    kind: str  # SQS, SNS, Lambda, EventBridge, S3
-    arn: str
-
-
-@dataclass(frozen=True, slots=True)
-class EventInvokeConfig:
-    """How Lambda treats a function's asynchronous invocations (AWS::Lambda::EventInvokeConfig)."""
-
-    maximum_retry_attempts: int = 2
-    on_failure: Destination | None = None
-    on_success: Destination | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionSpec:
-    logical_id: str
-    code_uri: str
-    handler: str
-    timeout: int
-    memory_size: int
-    environment: dict[str, Any]
-    events: dict[str, Any] = field(default_factory=dict)
 
 
 _SUB_RE = re.compile(r"\$\{([^}!]+)\}")
@@ -275,7 +216,7 @@ class LocalStackTemplate:
         resolved = self.resolve(self.function(logical_id).environment, endpoint)
         return {name: str(value) for name, value in resolved.items()}
 
-    def api_routes(self, api_id: str = "Api") -> list[ApiRoute]:
+    def api_routes(self, api_id: str = "Api") -> list[Route]:
         default_auth = bool((self.properties(api_id).get("Auth") or {}).get("DefaultAuthorizer"))
         routes = []
         for spec in self.functions():
@@ -285,10 +226,11 @@ class LocalStackTemplate:
                 props = event["Properties"]
                 authorizer = (props.get("Auth") or {}).get("Authorizer")
                 routes.append(
-                    ApiRoute(
+                    Route(
                         method=str(props["Method"]).upper(),
                         path=str(props["Path"]),
                         authorized=default_auth and authorizer != "NONE",
+                        # The event's TimeoutInMillis: API Gateway's integration timeout, 29 s unless set lower.
                         timeout_seconds=int(self.resolve(props.get("TimeoutInMillis", 29000))) / 1000,
                     )
                 )

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from devstack.api_gateway import ApiGatewayFront, GatewayResponse, Route
+from devstack.api_gateway import ApiGatewayFront
+from devstack.api_router import Route
+from devstack.gateway_responses import GatewayResponse
 
 ARN_PREFIX = "arn:aws:execute-api:us-east-1:123456789012:local/v1"
 

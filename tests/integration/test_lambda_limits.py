@@ -21,8 +21,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from devstack.api_gateway import ApiGatewayFront, GatewayResponse, Route
+from devstack.api_gateway import ApiGatewayFront
+from devstack.api_router import Route
 from devstack.functions import FunctionRunner
+from devstack.gateway_responses import GatewayResponse
 from devstack.lambda_limits import (
     MAX_SYNC_REQUEST_BYTES,
     MAX_SYNC_RESPONSE_BYTES,

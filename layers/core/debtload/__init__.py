@@ -1,1 +1,1 @@
-"""debtload: bulk import for debt collection. Domain, models and AWS adapters shared by every function."""
+"""debtload: bulk import for debt collection. Domain rules, validation and AWS adapters shared by every function."""

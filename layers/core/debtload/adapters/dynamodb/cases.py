@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
-from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor
+from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.domain.cases import Case
 from debtload.domain.notes import Note

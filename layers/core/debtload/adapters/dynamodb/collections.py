@@ -16,7 +16,7 @@ from debtload.adapters.dynamodb.collection_writes import (
 from debtload.adapters.dynamodb.collection_writes import (
     save_collections,
 )
-from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor
+from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
 from debtload.domain.collections.model import CONFIRMED, EXPORTED, Collection
 from debtload.domain.collections.ports import Saved

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
-from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor
+from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.domain.debts.model import Debt, ExistingDebt
 from debtload.domain.debts.timelines import Timeline

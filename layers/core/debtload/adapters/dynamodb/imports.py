@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
-from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor, outbox_item
+from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
+from debtload.adapters.dynamodb.jobs import outbox_item
 from debtload.adapters.dynamodb.table import DynamoTable, serialize, set_fields_expression
 from debtload.domain.jobs.model import OutboxEvent
 

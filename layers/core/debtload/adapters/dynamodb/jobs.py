@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 from collections.abc import Sequence
@@ -10,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
+from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
 from debtload.domain.jobs.model import Job, JobStatus, OutboxEvent, RowOutcome
 
@@ -60,22 +60,6 @@ def job_from_item(tenant_id: str, item: dict[str, Any]) -> Job:
         finished_at=item.get("finished_at"),
         outcome=item.get("outcome"),
     )
-
-
-def encode_cursor(key: dict[str, Any] | None) -> str | None:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
-
-
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError):
-        raise ValueError("invalid cursor") from None
-    if not isinstance(value, dict):
-        raise ValueError("invalid cursor")
-    return value
 
 
 class DynamoJobStore:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
-from debtload.adapters.dynamodb.jobs import decode_cursor, encode_cursor
+from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.domain import webhooks
 from debtload.domain.webhooks import Endpoint
