@@ -9,10 +9,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from debtload.config import Config
 from debtload.log_masking import masked_logger
 from debtload.observability import traced
-from debtload.tasks.file_import_wiring import build_file_import_events
+from debtload.tasks.wiring import TaskDependencies
 
 logger = masked_logger()
-task = build_file_import_events(Config.from_env())
+task = TaskDependencies.from_config(Config.from_env()).file_import_events()
 # Leave time to write a report if the file cannot be read within the function's timeout.
 LEASE_MARGIN_SECONDS = 5
 

@@ -4,24 +4,13 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
-from debtload.adapters.http_sender import PinnedHttpSender
 from debtload.config import Config
 from debtload.log_masking import masked_logger
 from debtload.observability import traced
-from debtload.tasks.webhooks import WebhookDeliveryTask
+from debtload.tasks.wiring import TaskDependencies
 
 logger = masked_logger()
-config = Config.from_env()
-task = WebhookDeliveryTask(
-    store=DynamoWebhookStore(DynamoTable(config.table_name)),
-    sender=PinnedHttpSender(allow_private=config.webhook_allow_private_targets),
-    first_retry_seconds=config.webhook_first_retry_seconds,
-    queue_url=config.webhook_queue_url,
-    max_attempts=config.webhook_max_attempts,
-    dead_letter_queue_name=config.webhook_dead_letter_queue_url.rstrip("/").rsplit("/", 1)[-1],
-)
+task = TaskDependencies.from_config(Config.from_env()).webhook_delivery_task()
 
 
 @logger.inject_lambda_context

@@ -11,13 +11,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from debtload.config import Config
 from debtload.log_masking import masked_logger
 from debtload.observability import traced
-from debtload.tasks.worker import WorkerTask, is_scheduled_event
+from debtload.tasks.wiring import TaskDependencies
+from debtload.tasks.worker import is_scheduled_event
 
 logger = masked_logger()
 metrics = Metrics()
 # A batch where every chunk failed is an ordinary outcome here: each one is retried on its own.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-task = WorkerTask.from_config(Config.from_env())
+task = TaskDependencies.from_config(Config.from_env()).worker_task()
 
 
 def record_handler(record: SQSRecord) -> None:

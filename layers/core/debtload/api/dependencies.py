@@ -1,5 +1,7 @@
-"""The api function's composition root: every adapter the routes use is built here, once per
-process, and handed to the routers, which never import an adapter (import-linter, .importlinter)."""
+"""The api function's composition root: every adapter and service the routes use is built here,
+once per process, and handed to the routers, which never import an adapter (import-linter,
+.importlinter) nor build a service. The task functions' root is tasks/wiring.py; what both build
+the same way is built by debtload/service_builders.py."""
 
 from __future__ import annotations
 
@@ -18,13 +20,14 @@ from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
 from debtload.adapters.http_sender import resolve_host
 from debtload.adapters.outbox_publisher import outbox_publisher
-from debtload.adapters.s3_files import S3ClaimStore, S3FileStore
-from debtload.adapters.sqs_queues import SqsChunkQueue
+from debtload.adapters.s3_files import S3FileStore
 from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
 from debtload.config import Config
+from debtload.domain.debts.batch import BatchServices
 from debtload.domain.jobs.outbox import SentMarkingPublisher
 from debtload.domain.jobs.submit import JobSubmitter
 from debtload.domain.webhooks import Resolver
+from debtload.service_builders import batch_services, job_submitter
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class ApiDependencies:
     collections: DynamoCollectionStore
     debts: DynamoDebtStore
     timelines: DynamoTimelineStore
+    batch_services: BatchServices
     imports: DynamoImportStore
     files: S3FileStore
     resolve_host: Resolver
@@ -51,19 +55,17 @@ class ApiDependencies:
     @classmethod
     def from_config(cls, config: Config) -> ApiDependencies:
         table = DynamoTable(config.table_name)
+        tenants = DynamoTenantRepository(table)
         jobs = DynamoJobStore(table)
         publisher = outbox_publisher(table, config.webhook_queue_url)
+        debts = DynamoDebtStore(table)
+        timelines = DynamoTimelineStore(table)
         return cls(
             config=config,
             table=table,
-            tenants=DynamoTenantRepository(table),
+            tenants=tenants,
             jobs=jobs,
-            submitter=JobSubmitter(
-                store=jobs,
-                queue=SqsChunkQueue(config.job_queue_url),
-                claims=S3ClaimStore(config.imports_bucket),
-                publisher=publisher,
-            ),
+            submitter=job_submitter(config, jobs, publisher),
             webhooks=DynamoWebhookStore(table),
             publisher=publisher,
             rate_limits=DynamoRateLimitStore(table),
@@ -72,8 +74,9 @@ class ApiDependencies:
             campaigns=DynamoCampaignStore(table),
             cases=DynamoCaseStore(table),
             collections=DynamoCollectionStore(table),
-            debts=DynamoDebtStore(table),
-            timelines=DynamoTimelineStore(table),
+            debts=debts,
+            timelines=timelines,
+            batch_services=batch_services(config, debts, timelines, tenants),
             imports=DynamoImportStore(table),
             files=S3FileStore(),
             resolve_host=resolve_host,

@@ -17,19 +17,12 @@ from debtload.domain import request_ids
 from debtload.domain.debts import batch, single, timelines
 from debtload.domain.errors import BadRequest
 from debtload.domain.tenants import Principal
-from debtload.validation.email import check_deliverability
 
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     router = APIGatewayRouter()
     timeline_store = deps.timelines
-    services = batch.BatchServices(
-        debts=deps.debts,
-        timelines=timeline_store,
-        credits=deps.tenants,
-        check_emails=check_deliverability,
-        prices=deps.config.call_prices,
-    )
+    services = deps.batch_services
     table = deps.config.table_name
 
     @router.post("/debts/batch", tags=["debts"], summary="Create up to 1,000 debts, validated row by row")

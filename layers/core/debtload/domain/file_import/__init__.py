@@ -2,5 +2,5 @@
 each kind's fields, normalising French spreadsheet values, and the report written when the job ends.
 
 A kind becomes importable by registering its column table in `kinds.KIND_SPECS` and its row
-processor in `tasks/job_kinds.py`; nothing else here knows about debts, collections or customers.
+processor in `tasks/wiring.py`; nothing else here knows about debts, collections or customers.
 """

@@ -1,7 +1,7 @@
 """What a file of each kind may contain: its fields, the column names (French and English) that mean
 each field, the columns a file must have, and the shape its row processor receives.
 
-Registering a kind here (plus its row processor in tasks/job_kinds.py) is all a new kind needs.
+Registering a kind here (plus its row processor in tasks/wiring.py) is all a new kind needs.
 """
 
 from __future__ import annotations
