@@ -275,7 +275,7 @@ def test_a_completed_bulk_is_delivered_to_a_seed_named_subscription(
     from debtload.adapters.dynamodb.table import DynamoTable
     from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
     from debtload.tasks.webhooks import WebhookDeliveryTask
-    from tests.integration.test_credits_and_webhooks import FakeSender
+    from tests.fakes.webhooks import FakeSender
 
     put = call(
         invoke,

@@ -17,6 +17,7 @@ from debtload.domain.errors import PaymentRequired
 from debtload.tasks.webhooks import WebhookDeliveryTask
 from devstack.demo import DEMO_EVENT_ID, seed_demo_data
 from tests.conftest import MotoResources
+from tests.fakes.webhooks import FakeSender
 from tests.helpers import ADMIN, api_event, body_of
 from tests.integration.conftest import Invoke
 
@@ -34,16 +35,6 @@ def test_charges_are_idempotent_and_refused_when_unpayable(
     assert repo.balance(demo_tenant) == 9_970
     ledger = repo.view(demo_tenant, 10).ledger
     assert [e.amount for e in ledger][:2] == [-30, 10_000]
-
-
-class FakeSender:
-    def __init__(self, statuses: list[int]) -> None:
-        self.statuses = statuses
-        self.requests: list[tuple[str, bytes, Mapping[str, str]]] = []
-
-    def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
-        self.requests.append((url, body, headers))
-        return self.statuses.pop(0)
 
 
 def record(resources: MotoResources, event_id: str = DEMO_EVENT_ID) -> dict[str, Any]:

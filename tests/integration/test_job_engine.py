@@ -11,33 +11,14 @@ import pytest
 from debtload.adapters.dynamodb.jobs import DynamoJobStore
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.s3_files import S3ClaimStore
-from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus, OutboxEvent, RowOutcome
+from debtload.domain.jobs.model import Job, JobRow, JobStatus, OutboxEvent, RowOutcome
 from debtload.domain.jobs.submit import EnqueueFailed, JobSubmitter
 from debtload.domain.jobs.worker import JobWorker
 from tests.conftest import MotoResources
+from tests.fakes.jobs import ListQueue, RecordingPublisher
 
 pytestmark = pytest.mark.faults
 TENANT = "t1"
-
-
-class ListQueue:
-    def __init__(self, fail_after: int | None = None) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        self.fail_after = fail_after
-
-    def send_chunks(self, messages: Sequence[ChunkMessage]) -> None:
-        for message in messages:
-            if self.fail_after is not None and len(self.bodies) >= self.fail_after:
-                raise ConnectionError("queue unreachable")
-            self.bodies.append(json.loads(json.dumps(message.to_body())))
-
-
-class RecordingPublisher:
-    def __init__(self) -> None:
-        self.events: list[OutboxEvent] = []
-
-    def publish(self, event: OutboxEvent) -> None:
-        self.events.append(event)
 
 
 class WritingProcessor:

@@ -18,54 +18,7 @@ import pytest
 from debtload.adapters.http_sender import PinnedHttpSender
 from debtload.domain import webhooks
 from debtload.tasks.webhooks import WebhookDeliveryTask
-
-
-class MemoryStore:
-    def __init__(self) -> None:
-        self.endpoints: dict[str, webhooks.Endpoint] = {}
-        self.events: dict[tuple[str, str], dict[str, Any]] = {}
-        self.lock = threading.Lock()
-
-    def get_endpoint(self, tenant_id: str) -> webhooks.Endpoint | None:
-        return self.endpoints.get(tenant_id)
-
-    def put_endpoint(self, tenant_id: str, endpoint: webhooks.Endpoint) -> None:
-        self.endpoints[tenant_id] = endpoint
-
-    def disable_endpoint(self, tenant_id: str, reason: str) -> None:
-        raise AssertionError("not expected here")
-
-    def get_event(self, tenant_id: str, event_id: str) -> dict[str, Any] | None:
-        return self.events.get((tenant_id, event_id))
-
-    def record_attempt(self, tenant_id: str, event_id: str, status: str, detail: str) -> int:
-        with self.lock:
-            event = self.events[(tenant_id, event_id)]
-            event.update(delivery_status=status, last_attempt=detail, attempts=event.get("attempts", 0) + 1)
-            event.pop("claimed", None)
-            return int(event["attempts"])
-
-    def claim_delivery(self, tenant_id: str, event_id: str, lease_seconds: float) -> bool:
-        with self.lock:
-            event = self.events[(tenant_id, event_id)]
-            if event.get("delivery_status") in webhooks.SETTLED or event.get("claimed"):
-                return False
-            event["claimed"] = True
-            return True
-
-    def reset_event(self, tenant_id: str, event_id: str) -> None:
-        raise AssertionError("not expected here")
-
-    def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
-        self.events[(tenant_id, event_id)].update(delivery_status="failed", last_attempt=detail)
-
-
-class VisibilityLog:
-    def __init__(self) -> None:
-        self.changed: list[str] = []
-
-    def change_message_visibility(self, QueueUrl: str, ReceiptHandle: str, VisibilityTimeout: int) -> None:
-        self.changed.append(ReceiptHandle)
+from tests.fakes.webhooks import MemoryWebhookStore, VisibilityLog
 
 
 def _receiver(slow: bool) -> Iterator[tuple[int, list[float]]]:
@@ -110,7 +63,7 @@ def fast() -> Iterator[tuple[int, list[float]]]:
     yield from _receiver(slow=False)
 
 
-def _setup(store: MemoryStore, tenant: str, port: int, count: int) -> list[dict[str, Any]]:
+def _setup(store: MemoryWebhookStore, tenant: str, port: int, count: int) -> list[dict[str, Any]]:
     store.put_endpoint(
         tenant,
         webhooks.Endpoint(
@@ -137,7 +90,7 @@ def _setup(store: MemoryStore, tenant: str, port: int, count: int) -> list[dict[
     return records
 
 
-def _task(store: MemoryStore, sqs: VisibilityLog) -> WebhookDeliveryTask:
+def _task(store: MemoryWebhookStore, sqs: VisibilityLog) -> WebhookDeliveryTask:
     sender = PinnedHttpSender(allow_private=True, resolver=lambda host: ["127.0.0.1"])
     return WebhookDeliveryTask(store, sender, "queue-url", sqs, delivery_timeout=1.0)
 
@@ -148,7 +101,7 @@ def _countdown(milliseconds: int) -> Callable[[], int]:
 
 
 def test_a_slow_tenant_does_not_delay_the_others(slow: Any, fast: Any) -> None:
-    store, sqs = MemoryStore(), VisibilityLog()
+    store, sqs = MemoryWebhookStore(), VisibilityLog()
     slow_records = _setup(store, "slowco", slow[0], 3)
     fast_records = _setup(store, "fastco", fast[0], 3)
     started = time.monotonic()
@@ -170,7 +123,7 @@ def test_a_slow_tenant_does_not_delay_the_others(slow: Any, fast: Any) -> None:
 
 
 def test_the_batch_stops_before_the_function_deadline_and_returns_what_it_did_not_try(slow: Any) -> None:
-    store, sqs = MemoryStore(), VisibilityLog()
+    store, sqs = MemoryWebhookStore(), VisibilityLog()
     records = _setup(store, "slowco", slow[0], 5)
     started = time.monotonic()
     # 3.5 s left: one 1 s delivery fits with the 1 s safety margin, a third would not.

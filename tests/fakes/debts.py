@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 
 from debtload.domain.debts.batch import BatchServices
@@ -96,6 +95,3 @@ def services(
         credits=credits or MemoryCredits(),
         check_emails=checker,
     )
-
-
-NOW = datetime.fromisoformat("2026-11-20T10:30:00+00:00")  # a Friday; 11:30 in Paris
