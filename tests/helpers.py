@@ -1,8 +1,10 @@
-"""Builders for the events Lambda receives, in their real shapes."""
+"""Helpers every suite shares: the callers (principals), the events Lambda receives in their real
+shapes, the api call, polling, and reading an S3 object."""
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -97,3 +99,23 @@ def call(
 ) -> dict[str, Any]:
     """Runs the api function on an authorized request (see api_event for kwargs)."""
     return invoke("ApiFunction", api_event(method, path, principal=principal, **kwargs))
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
+    """Polls `check` until it returns something truthy, and returns that; fails after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s; last value {value!r}")
+        time.sleep(interval)
+
+
+def object_body(s3: Any, bucket: str, key: str) -> bytes | None:
+    """The object's bytes, or None while it is not there (or not readable yet)."""
+    try:
+        return bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    except Exception:
+        return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -99,17 +98,6 @@ class Running:
     def tenant(self, name: str = "acme", scopes: str = "", credits: int = 1000) -> tuple[str, str]:
         created = self.admin("tenant", "--name", name, "--scopes", scopes, "--credits", str(credits))
         return created["tenant_id"], created["api_key"]
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s; last value {value!r}")
-        time.sleep(interval)
 
 
 @pytest.fixture(scope="package")

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import Running, wait_for
+from tests.e2e.conftest import Running
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,8 @@ import pytest
 
 from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
 from debtload.adapters.dynamodb.table import DynamoTable
-from tests.e2e.conftest import Running, wait_for
+from tests.e2e.conftest import Running
+from tests.helpers import object_body, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -83,16 +84,9 @@ def test_s3_upload_reaches_file_import(local_stack: Running) -> None:
     assert record["kind"] == "notes" and record["file_name"] == "relances.csv"
 
     s3.put_object(Bucket=bucket, Key="imports/no-such-tenant/debts/x.csv", Body=b"a\n")
-    report = wait_for(lambda: _get(s3, bucket, "reports/no-such-tenant/debts/x.csv.report.json"))
+    report = wait_for(lambda: object_body(s3, bucket, "reports/no-such-tenant/debts/x.csv.report.json"))
     assert "Unknown tenant" in json.loads(report)["reason"]
-    assert _get(s3, bucket, "rejected/no-such-tenant/debts/x.csv") == b"a\n"
-
-
-def _get(s3: object, bucket: str, key: str) -> bytes | None:
-    try:
-        return bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())  # type: ignore[attr-defined]
-    except Exception:
-        return None
+    assert object_body(s3, bucket, "rejected/no-such-tenant/debts/x.csv") == b"a\n"
 
 
 def test_state_machine_execution_runs_calls_to_succeeded(local_stack: Running) -> None:

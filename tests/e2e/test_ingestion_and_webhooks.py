@@ -15,7 +15,8 @@ import pytest
 
 from debtload.api import idempotency
 from debtload.domain import webhooks
-from tests.e2e.conftest import Running, wait_for
+from tests.e2e.conftest import Running
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,8 @@ import pytest
 
 from debtload.api.route_scopes import ANY_KEY, BY_RESOURCE, ROUTE_SCOPES
 from devstack.template import LocalStackTemplate
-from tests.e2e.conftest import Running, wait_for
+from tests.e2e.conftest import Running
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.e2e
 

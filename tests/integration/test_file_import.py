@@ -18,7 +18,7 @@ from debtload.scopes import ALL_SCOPES
 from devstack.demo import DEMO_CASE_IDS
 from devstack.template import PROJECT_ROOT
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, api_event, body_of
+from tests.helpers import ADMIN, api_event, body_of, object_body
 from tests.integration.conftest import Invoke
 from tests.integration.test_ingestion_handlers import drain_worker
 
@@ -56,10 +56,7 @@ def drop(
 
 
 def get_object(resources: MotoResources, key: str) -> bytes | None:
-    try:
-        return bytes(resources.client("s3").get_object(Bucket=resources.bucket, Key=key)["Body"].read())
-    except Exception:
-        return None
+    return object_body(resources.client("s3"), resources.bucket, key)
 
 
 def report_of(resources: MotoResources, key: str) -> dict[str, Any]:
