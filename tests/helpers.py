@@ -1,5 +1,5 @@
 """Helpers every suite shares: the callers (principals), the events Lambda receives in their real
-shapes, the api call, polling, and reading an S3 object."""
+shapes, the api call, polling, reading an S3 object, and the tenants of a stack's table."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from debtload.domain.tenants import Principal
 from debtload.scopes import ALL_SCOPES
+
+if TYPE_CHECKING:
+    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 
 # The API tests' callers: the demo tenant's admin key, another tenant's (for isolation), and
 # read-only keys, one per resource family, for the scope checks.
@@ -119,3 +122,11 @@ def object_body(s3: Any, bucket: str, key: str) -> bytes | None:
         return bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
     except Exception:
         return None
+
+
+def tenant_repository(table_name: str) -> DynamoTenantRepository:
+    """The tenants, keys and credits of a stack's table (moto's or the local stack's)."""
+    from debtload.adapters.dynamodb.table import DynamoTable
+    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+
+    return DynamoTenantRepository(DynamoTable(table_name))

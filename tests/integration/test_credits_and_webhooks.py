@@ -10,22 +10,21 @@ from typing import Any
 import pytest
 
 from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
 from debtload.domain import credits, webhooks
 from debtload.domain.errors import PaymentRequired
 from debtload.tasks.webhooks import WebhookDeliveryTask
-from devstack.demo import DEMO_EVENT_ID, seed_demo_data
+from devstack.demo import DEMO_EVENT_ID
 from tests.conftest import MotoResources
 from tests.fakes.webhooks import FakeSender
-from tests.helpers import ADMIN, api_event, body_of
+from tests.helpers import ADMIN, api_event, body_of, tenant_repository
 from tests.integration.conftest import Invoke
 
 
 def test_charges_are_idempotent_and_refused_when_unpayable(
     moto_resources: MotoResources, demo_tenant: str
 ) -> None:
-    repo = DynamoTenantRepository(DynamoTable(moto_resources.table_name))
+    repo = tenant_repository(moto_resources.table_name)
     credits.charge(repo, demo_tenant, 30, "civility", "req-1")
     credits.charge(repo, demo_tenant, 30, "civility", "req-1")  # the same request charged twice
     assert repo.balance(demo_tenant) == 10_000 - 30
@@ -50,9 +49,8 @@ def record(resources: MotoResources, event_id: str = DEMO_EVENT_ID) -> dict[str,
 
 
 def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
-    invoke: Invoke, moto_resources: MotoResources
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
 ) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
     put = invoke(
         "ApiFunction",
         api_event(
@@ -83,8 +81,7 @@ def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
     assert json.loads(body)["id"] == DEMO_EVENT_ID and json.loads(body)["type"] == "job.completed"
 
 
-def test_410_disables_the_endpoint(moto_resources: MotoResources) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+def test_410_disables_the_endpoint(moto_resources: MotoResources, demo_data: str) -> None:
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     webhooks.set_endpoint(
         store, "demo-tenant", "https://example.com/h", ["job.completed"], allow_private=True
@@ -110,8 +107,9 @@ def test_private_targets_are_refused_on_deployed_stacks() -> None:
 
 
 @pytest.mark.faults
-def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(moto_resources: MotoResources) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(
+    moto_resources: MotoResources, demo_data: str
+) -> None:
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     webhooks.set_endpoint(
         store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
@@ -140,9 +138,8 @@ def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(moto_resources
 
 
 def test_an_event_out_of_attempts_is_marked_failed_and_can_be_replayed(
-    invoke: Invoke, moto_resources: MotoResources
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
 ) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     webhooks.set_endpoint(
         store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
@@ -184,8 +181,9 @@ def test_an_event_out_of_attempts_is_marked_failed_and_can_be_replayed(
     assert event is not None and event["delivery_status"] == "pending" and event["attempts"] == 0
 
 
-def test_a_dead_lettered_message_marks_its_event_failed(moto_resources: MotoResources) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+def test_a_dead_lettered_message_marks_its_event_failed(
+    moto_resources: MotoResources, demo_data: str
+) -> None:
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     sender = FakeSender([])
     dead_letters = moto_resources.queue_url("WebhookDeadLetterQueue")
@@ -207,10 +205,10 @@ def test_a_dead_lettered_message_marks_its_event_failed(moto_resources: MotoReso
 
 def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
     moto_resources: MotoResources,
+    demo_data: str,
 ) -> None:
     """A terminal event republished by a redelivered chunk gives two queue messages, which concurrent
     webhook workers take at the same moment: the delivery claim lets only one of them POST."""
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     webhooks.set_endpoint(
         store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
@@ -239,13 +237,12 @@ def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
 
 
 def test_webhook_events_are_listed_by_status_in_pages_with_a_checked_cursor(
-    invoke: Invoke, moto_resources: MotoResources
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
 ) -> None:
     from debtload.adapters.dynamodb.jobs import outbox_item
     from debtload.domain.jobs.model import OutboxEvent
 
     table = DynamoTable(moto_resources.table_name)
-    seed_demo_data(DynamoTenantRepository(table))
     store = DynamoWebhookStore(table)
     for n in range(7):
         table.put(

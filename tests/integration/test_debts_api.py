@@ -7,11 +7,9 @@ from typing import Any
 
 import pytest
 
-from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.domain.tenants import Principal
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, DEBTS_READ_ONLY, OTHER, body_of, call
+from tests.helpers import ADMIN, DEBTS_READ_ONLY, OTHER, body_of, call, tenant_repository
 from tests.integration.conftest import Invoke
 
 
@@ -34,7 +32,7 @@ def debt(i: int, **changes: Any) -> dict[str, Any]:
 
 
 def balance(moto_resources: MotoResources, tenant: str = "demo-tenant") -> int:
-    return DynamoTenantRepository(DynamoTable(moto_resources.table_name)).view(tenant, 1).balance
+    return tenant_repository(moto_resources.table_name).view(tenant, 1).balance
 
 
 def test_the_must_show_batch_splits_created_failed_and_skipped(invoke: Invoke, demo_tenant: str) -> None:
@@ -123,7 +121,7 @@ def test_civility_is_inferred_and_charged_per_started_hundred(
 def test_a_batch_the_tenant_cannot_pay_is_402_and_writes_nothing(
     invoke: Invoke, demo_tenant: str, moto_resources: MotoResources
 ) -> None:
-    repo = DynamoTenantRepository(DynamoTable(moto_resources.table_name))
+    repo = tenant_repository(moto_resources.table_name)
     repo.charge("demo-tenant", balance(moto_resources), "drain", "drain-1")
     response = batch(invoke, {"debts": [debt(1, civility=None)]})
     assert response["statusCode"] == 402, response["body"]

@@ -73,16 +73,6 @@ def errors_csv_of(resources: MotoResources, key: str) -> tuple[bytes, list[list[
     return body, list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-@pytest.fixture
-def demo_data(moto_resources: MotoResources) -> str:
-    from debtload.adapters.dynamodb.table import DynamoTable
-    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
-    from devstack.demo import DEMO_TENANT_ID, seed_demo_data
-
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
-    return DEMO_TENANT_ID
-
-
 NOTES_CSV = (
     "Dossier;Commentaire;Date;Référence;Agent\r\n"
     "*Champs obligatoires : Dossier, Commentaire;;;;\r\n"

@@ -19,7 +19,7 @@ from devstack.functions import FunctionRunner
 from devstack.schedules import ScheduleProblem, Scheduler, rate_seconds
 from devstack.stack import LocalStack
 from devstack.template import LocalStackTemplate
-from tests.helpers import object_body, wait_for
+from tests.helpers import object_body, tenant_repository, wait_for
 
 
 @pytest.mark.parametrize(
@@ -148,11 +148,9 @@ def stack() -> Iterator[LocalStack]:
         patch.setenv("DEBTLOAD_LOCAL_SCHEDULE_SCALE", "150")
         patch.setenv("DEBTLOAD_LOCAL_ASYNC_RETRY_SECONDS", "0.05")
         running = LocalStack(api_port=0, aws_port=0).start()
-    from debtload.adapters.dynamodb.table import DynamoTable
-    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
     from devstack.demo import seed_demo_tenant
 
-    seed_demo_tenant(DynamoTenantRepository(DynamoTable(running.resource_name("Table"))))
+    seed_demo_tenant(tenant_repository(running.resource_name("Table")))
     try:
         yield running
     finally:
