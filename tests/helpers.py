@@ -1,5 +1,5 @@
 """Helpers every suite shares: the callers (principals), the events Lambda receives in their real
-shapes, the api call, polling, reading an S3 object, and the tenants of a stack's table."""
+shapes, the api call, polling, reading an S3 object, the tenants of a stack's table, and the worker fed from its queue."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from debtload.scopes import ALL_SCOPES
 
 if TYPE_CHECKING:
     from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+    from tests.conftest import MotoResources
+
+# Runs a template function (by logical id) on an event: the integration suites' `invoke` fixture.
+Invoke = Callable[[str, Any], Any]
 
 # The API tests' callers: the demo tenant's admin key, another tenant's (for isolation), and
 # read-only keys, one per resource family, for the scope checks.
@@ -98,7 +102,7 @@ def body_of(response: dict[str, Any]) -> Any:
 
 
 def call(
-    invoke: Callable[[str, Any], Any], method: str, path: str, principal: Principal = ADMIN, **kwargs: Any
+    invoke: Invoke, method: str, path: str, principal: Principal = ADMIN, **kwargs: Any
 ) -> dict[str, Any]:
     """Runs the api function on an authorized request (see api_event for kwargs)."""
     return invoke("ApiFunction", api_event(method, path, principal=principal, **kwargs))
@@ -130,3 +134,32 @@ def tenant_repository(table_name: str) -> DynamoTenantRepository:
     from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 
     return DynamoTenantRepository(DynamoTable(table_name))
+
+
+def drain_worker(invoke: Invoke, resources: MotoResources, queue: str = "JobQueue") -> int:
+    """Deliver what is on the queue to the worker, as the SQS event source would."""
+    sqs = resources.client("sqs")
+    url = resources.queue_url(queue)
+    delivered = 0
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return delivered
+        records = [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": resources.template.arn(queue),
+                "awsRegion": "us-east-1",
+            }
+            for m in messages
+        ]
+        result = invoke("WorkerFunction", {"Records": records})
+        assert result == {"batchItemFailures": []}
+        for m in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        delivered += len(messages)

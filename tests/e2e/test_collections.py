@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.api_requests import SEED_BODY
 from tests.e2e.conftest import Client, Running
 from tests.helpers import wait_for
-from tests.integration.test_collections_api import SEED_BODY
 
 pytestmark = pytest.mark.e2e
 

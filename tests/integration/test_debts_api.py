@@ -7,28 +7,10 @@ from typing import Any
 
 import pytest
 
-from debtload.domain.tenants import Principal
+from tests.api_requests import batch, debt
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, DEBTS_READ_ONLY, OTHER, body_of, call, tenant_repository
+from tests.helpers import DEBTS_READ_ONLY, OTHER, body_of, call, tenant_repository
 from tests.integration.conftest import Invoke
-
-
-def batch(invoke: Invoke, body: Any, principal: Principal = ADMIN, **kwargs: Any) -> dict[str, Any]:
-    return call(invoke, "POST", "/debts/batch", principal, body=body, **kwargs)
-
-
-def debt(i: int, **changes: Any) -> dict[str, Any]:
-    return {
-        "firstname": "Jean",
-        "lastname": "Dupont",
-        "civility": "M.",
-        "phone": f"06123456{i:02d}",
-        "email": f"jean.dupont{i}@example.com",
-        "amount": 150.5,
-        "currency": "EUR",
-        "temp_id": f"t-{i}",
-        **changes,
-    }
 
 
 def balance(moto_resources: MotoResources, tenant: str = "demo-tenant") -> int:

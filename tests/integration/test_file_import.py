@@ -17,9 +17,8 @@ from debtload.scopes import ALL_SCOPES
 from devstack.demo import DEMO_CASE_IDS
 from devstack.template import PROJECT_ROOT
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, api_event, body_of, object_body
+from tests.helpers import ADMIN, api_event, body_of, drain_worker, object_body
 from tests.integration.conftest import Invoke
-from tests.integration.test_ingestion_handlers import drain_worker
 from tests.workbooks import xlsx_bytes
 
 CASE_A, CASE_B = DEMO_CASE_IDS

@@ -10,11 +10,10 @@ from typing import Any
 
 from devstack.provision import Provisioner
 from devstack.template import LocalStackTemplate
+from tests.api_requests import add, batch, debt, make_campaign, seed_record
 from tests.conftest import MotoResources
 from tests.helpers import body_of, call
 from tests.integration.conftest import Invoke
-from tests.integration.test_customers_api import add, make_campaign, seed_record
-from tests.integration.test_debts_api import batch, debt
 
 ITEM_LIMIT = 400 * 1024
 
