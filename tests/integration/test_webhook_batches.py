@@ -6,9 +6,7 @@ Receivers are loopback servers; the store is in memory (what is under test is th
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,48 +17,22 @@ from debtload.adapters.http_sender import PinnedHttpSender
 from debtload.domain import webhooks
 from debtload.tasks.webhooks import WebhookDeliveryTask
 from tests.fakes.webhooks import MemoryWebhookStore, VisibilityLog
+from tests.receivers import serve
 
 
-def _receiver(slow: bool) -> Iterator[tuple[int, list[float]]]:
-    arrivals: list[float] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            arrivals.append(time.monotonic())
-            if slow:  # trickles a byte every 0.2 s, for longer than any deadline: no single read times out
-                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
-                    try:
-                        self.wfile.write(bytes([byte]))
-                        self.wfile.flush()
-                    except OSError:
-                        return
-                    time.sleep(0.2)
-            else:
-                self.send_response(204)
-                self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server.server_address[1], arrivals
-    finally:
-        server.shutdown()
-        server.server_close()
+def _receiver(mode: str) -> Iterator[tuple[int, list[float]]]:
+    for server, _ in serve(mode):
+        yield server.server_address[1], server.RequestHandlerClass.arrivals  # type: ignore[attr-defined]
 
 
 @pytest.fixture
 def slow() -> Iterator[tuple[int, list[float]]]:
-    yield from _receiver(slow=True)
+    yield from _receiver("trickle")
 
 
 @pytest.fixture
 def fast() -> Iterator[tuple[int, list[float]]]:
-    yield from _receiver(slow=False)
+    yield from _receiver("ok")
 
 
 def _setup(store: MemoryWebhookStore, tenant: str, port: int, count: int) -> list[dict[str, Any]]:
