@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
+from debtload.adapters.dynamodb.table import DynamoTable
 from devstack.stack import LocalStack
 from devstack.template import PROJECT_ROOT
 
@@ -91,6 +92,9 @@ class Running:
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
+
+    def table(self) -> DynamoTable:
+        return DynamoTable(self.stack.resource_name("Table"), client=self.client("dynamodb"))
 
     def http(self, api_key: str | None = None) -> Client:
         return Client(self.stack.api_url, api_key)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.e2e.conftest import Running
-from tests.helpers import wait_for
+from tests.helpers import object_body, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -70,14 +70,8 @@ def test_a_debts_csv_dropped_in_the_bucket(local_stack: Running) -> None:
     bucket = local_stack.stack.resource_name("ImportsBucket")
     s3.put_object(Bucket=bucket, Key=f"imports/{tenant_id}/debts/export.csv", Body=content)
 
-    def report() -> bytes | None:
-        try:
-            key_ = f"reports/{tenant_id}/debts/export.csv.report.json"
-            return bytes(s3.get_object(Bucket=bucket, Key=key_)["Body"].read())
-        except s3.exceptions.NoSuchKey:
-            return None
-
-    done = json.loads(wait_for(report, timeout=60))
+    report_key = f"reports/{tenant_id}/debts/export.csv.report.json"
+    done = json.loads(wait_for(lambda: object_body(s3, bucket, report_key), timeout=60))
     assert done["counts"] == {"lines": 4, "rows": 2, "succeeded": 1, "failed": 1, "skipped": 1}
     debts = local_stack.http(key).get("/debts").json()["results"]
     assert [(d["internal_id"], d["civility"], d["amount"]) for d in debts] == [("F-1", "Mme", 1234.56)]

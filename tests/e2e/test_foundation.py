@@ -7,7 +7,6 @@ import json
 import pytest
 
 from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
-from debtload.adapters.dynamodb.table import DynamoTable
 from tests.e2e.conftest import Running
 from tests.helpers import object_body, wait_for
 
@@ -75,7 +74,7 @@ def test_s3_upload_reaches_file_import(local_stack: Running) -> None:
         Key=f"imports/{tenant_id}/notes/relances.csv",
         Body=b"caseId;description\nnot-a-uuid;Appel\n",
     )
-    table = DynamoTable(local_stack.stack.resource_name("Table"), client=local_stack.client("dynamodb"))
+    table = local_stack.table()
 
     def registered() -> list[dict[str, object]]:
         return table.query(f"TENANT#{tenant_id}", "IMPORT#")[0]
@@ -91,9 +90,7 @@ def test_s3_upload_reaches_file_import(local_stack: Running) -> None:
 
 def test_state_machine_execution_runs_calls_to_succeeded(local_stack: Running) -> None:
     tenant_id, _ = local_stack.tenant("Caller")
-    store = DynamoCallRunStore(
-        DynamoTable(local_stack.stack.resource_name("Table"), client=local_stack.client("dynamodb"))
-    )
+    store = DynamoCallRunStore(local_stack.table())
     customers = [{"key": f"LN-{i}", "phone_number": "+33612345678"} for i in range(7)]
     store.create_run(
         tenant_id,
@@ -119,9 +116,7 @@ def test_state_machine_execution_runs_calls_to_succeeded(local_stack: Running) -
 
 def test_state_machine_catch_records_a_failed_batch(local_stack: Running) -> None:
     tenant_id, _ = local_stack.tenant("Catcher")
-    store = DynamoCallRunStore(
-        DynamoTable(local_stack.stack.resource_name("Table"), client=local_stack.client("dynamodb"))
-    )
+    store = DynamoCallRunStore(local_stack.table())
     # Batch 1 holds a customer without a phone number: DispatchCalls raises on it, the Catch records it.
     store.create_run(
         tenant_id,
