@@ -12,6 +12,7 @@ from tests.helpers import object_body, wait_for
 
 
 def test_notes_csv_drop_produces_both_reports(local_stack: Running) -> None:
+    # Given a tenant with two cases
     tenant_id, key = local_stack.tenant("Importer")
     http = local_stack.http(key)
     cases = [
@@ -29,8 +30,10 @@ def test_notes_csv_drop_produces_both_reports(local_stack: Running) -> None:
     ).encode("cp1252")
     s3 = local_stack.client("s3")
     bucket = local_stack.stack.resource_name("ImportsBucket")
+    # When a cp1252 notes CSV with an instruction row and an unknown case is dropped into the bucket
     s3.put_object(Bucket=bucket, Key=f"imports/{tenant_id}/notes/relances.csv", Body=content)
 
+    # Then both reports are written, the notes are stored, and the import and its job are listed
     report_key = f"reports/{tenant_id}/notes/relances.csv.report.json"
     errors_key = f"reports/{tenant_id}/notes/relances.csv.errors.csv"
     report = json.loads(wait_for(lambda: object_body(s3, bucket, report_key), timeout=60))
@@ -63,6 +66,7 @@ def test_hostile_files_get_a_report_and_the_stack_stays_up(local_stack: Running)
     s3 = local_stack.client("s3")
     bucket = local_stack.stack.resource_name("ImportsBucket")
 
+    # When a workbook declaring a huge used range and an 8 MB CSV line are dropped
     far = far_cell_xlsx()
     assert len(far) < 2048
     s3.put_object(Bucket=bucket, Key=f"imports/{tenant_id}/notes/far.xlsx", Body=far)
@@ -83,6 +87,7 @@ def test_hostile_files_get_a_report_and_the_stack_stays_up(local_stack: Running)
     assert report["status"] == "rejected"  # its first data row: nothing was written
     assert "Line 2 is longer than 1,048,576 characters" in report["reason"]
 
+    # Then each gets a rejection report, both imports are rejected, and the stack still answers
     assert http.get("/health").status == 200  # the stack is still up
 
     def statuses() -> dict[str, str]:
