@@ -51,6 +51,7 @@ def record(resources: MotoResources, event_id: str = DEMO_EVENT_ID) -> dict[str,
 def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
     invoke: Invoke, moto_resources: MotoResources, demo_data: str
 ) -> None:
+    # Given an endpoint set through the api, whose secret is shown masked afterwards
     put = invoke(
         "ApiFunction",
         api_event(
@@ -65,6 +66,7 @@ def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
     shown = body_of(invoke("ApiFunction", api_event("GET", "/webhooks", principal=ADMIN)))
     assert shown["secret"] != secret and shown["secret"].endswith(secret[-4:])
 
+    # When the first delivery gets a 503, the second a 200, and the message comes a third time
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     sender = FakeSender([503, 200])
     task = WebhookDeliveryTask(
@@ -72,6 +74,7 @@ def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
     )
     with pytest.raises(webhooks.RetryLater) as retry:
         task.handle_record(record(moto_resources))
+    # Then it backs off, delivers once, and the body is signed with the secret
     assert 24 <= retry.value.delay_seconds <= 36  # 30 s ± 20 % after the first failure
     assert task.handle_record(record(moto_resources)) == "delivered"
     assert task.handle_record(record(moto_resources)) == "delivered"  # a duplicate message is not re-sent
@@ -115,6 +118,7 @@ def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(
         store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
     )
 
+    # Given a receiver that refuses the first four connections
     class Down(FakeSender):
         def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
             if len(self.requests) < 4:
@@ -126,11 +130,13 @@ def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(
     task = WebhookDeliveryTask(
         store, sender, moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs")
     )
+    # When the event is retried until it is back
     delays = []
     for _ in range(4):
         with pytest.raises(webhooks.RetryLater) as retry:
             task.handle_record(record(moto_resources))
         delays.append(retry.value.delay_seconds)
+    # Then the delays grow, and the fifth attempt delivers it
     assert delays == sorted(delays) and delays[0] < delays[-1]  # backing off
     assert task.handle_record(record(moto_resources)) == "delivered"
     event = store.get_event("demo-tenant", DEMO_EVENT_ID)
@@ -144,6 +150,7 @@ def test_an_event_out_of_attempts_is_marked_failed_and_can_be_replayed(
     webhooks.set_endpoint(
         store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
     )
+    # Given three attempts at most, each answered 503
     task = WebhookDeliveryTask(
         store,
         FakeSender([503, 503, 503]),
@@ -151,16 +158,17 @@ def test_an_event_out_of_attempts_is_marked_failed_and_can_be_replayed(
         moto_resources.client("sqs"),
         max_attempts=3,
     )
+    # When all three are spent
     for _ in range(2):
         with pytest.raises(webhooks.RetryLater):
             task.handle_record(record(moto_resources))
-    # The last attempt settles the event instead of leaving it to a dead-letter queue nobody reads.
+    # Then the last attempt settles the event instead of leaving it to a dead-letter queue nobody reads.
     assert task.handle_record(record(moto_resources)) == "failed"
     event = store.get_event("demo-tenant", DEMO_EVENT_ID)
     assert event is not None and event["delivery_status"] == "failed" and event["attempts"] == 3
     assert "HTTP 503" in event["last_attempt"]
 
-    # The tenant finds what to replay without knowing an event id: GET /webhooks/events?status=failed.
+    # And the tenant finds what to replay without knowing an event id: GET /webhooks/events?status=failed.
     listed = invoke(
         "ApiFunction", api_event("GET", "/webhooks/events", principal=ADMIN, query={"status": "failed"})
     )
@@ -214,6 +222,7 @@ def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
         store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
     )
     store.reset_event("demo-tenant", DEMO_EVENT_ID)  # the module's stack is shared; start pending
+    # Given two workers that both read the event pending before either sends
     both_read = threading.Barrier(2, timeout=10)
 
     class SlowReader(DynamoWebhookStore):
@@ -228,8 +237,10 @@ def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
         slow, sender, moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs")
     )
     records = [record(moto_resources), record(moto_resources)]
+    # When they handle its two messages at once
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(pool.map(task.handle_record, records))
+    # Then only one POSTs, and the event counts one attempt
     assert outcomes == ["delivered", "in_flight"]
     assert len(sender.requests) == 1
     event = store.get_event("demo-tenant", DEMO_EVENT_ID)

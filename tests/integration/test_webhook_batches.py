@@ -74,12 +74,15 @@ def _countdown(milliseconds: int) -> Callable[[], int]:
 
 def test_a_slow_tenant_does_not_delay_the_others(slow: Any, fast: Any) -> None:
     store, sqs = MemoryWebhookStore(), VisibilityLog()
+    # Given three events for a trickling receiver and three for a quick one
     slow_records = _setup(store, "slowco", slow[0], 3)
     fast_records = _setup(store, "fastco", fast[0], 3)
+    # When one batch delivers them all
     started = time.monotonic()
     result = _task(store, sqs).handle_batch(slow_records + fast_records, _countdown(30_000))
     elapsed = time.monotonic() - started
 
+    # Then the quick tenant is served at once, and each slow delivery ends at its deadline
     fast_arrivals = fast[1]
     assert len(fast_arrivals) == 3 and max(fast_arrivals) - started < 1.0  # not queued behind slowco
     assert all(
@@ -96,11 +99,14 @@ def test_a_slow_tenant_does_not_delay_the_others(slow: Any, fast: Any) -> None:
 
 def test_the_batch_stops_before_the_function_deadline_and_returns_what_it_did_not_try(slow: Any) -> None:
     store, sqs = MemoryWebhookStore(), VisibilityLog()
+    # Given five events for a trickling receiver
     records = _setup(store, "slowco", slow[0], 5)
     started = time.monotonic()
+    # When the function has 3.5 s left
     # 3.5 s left: one 1 s delivery fits with the 1 s safety margin, a third would not.
     result = _task(store, sqs).handle_batch(records, _countdown(3_500))
     assert time.monotonic() - started < 3.0
+    # Then it stops in time and hands back every message, the unattempted ones untouched
     attempted = [
         r for r in records if store.events[("slowco", json.loads(r["body"])["event_id"])].get("attempts")
     ]
