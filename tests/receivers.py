@@ -53,10 +53,10 @@ def serve(
     """Runs a receiver for the duration of a `for` (or a fixture's `yield from`); yields the server
     and the requests it got (their arrival times: `server.RequestHandlerClass.arrivals`)."""
     attributes = {"requests": [], "arrivals": [], "mode": mode, "location": location}
-    handler = type("Handler", (Receiver,), attributes)
+    handler: type[Receiver] = type("Handler", (Receiver,), attributes)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    server.handle_error = lambda request, address: None  # type: ignore[method-assign]  # refused handshakes
+    server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]  # refused handshakes
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+from debtload.domain.credits import CreditsView
 from debtload.domain.debts.batch import BatchServices
 from debtload.domain.debts.model import Debt, ExistingDebt
 from debtload.domain.debts.timelines import Timeline
@@ -74,7 +75,7 @@ class MemoryCredits:
         self.balance -= amount
         return True
 
-    def view(self, tenant_id: str, ledger_limit: int) -> object:
+    def view(self, tenant_id: str, ledger_limit: int) -> CreditsView:
         raise NotImplementedError
 
 
