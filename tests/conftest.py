@@ -1,4 +1,5 @@
-"""Fixtures shared by every suite: the template, and moto with every template resource in it."""
+"""Fixtures shared by every suite: the template, moto with every template resource in it, and the
+demo tenant built in it."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from devstack.demo import DEMO_API_KEY, DEMO_TENANT_ID, seed_demo_tenant
+from devstack.demo import DEMO_API_KEY, DEMO_TENANT_ID, seed_demo_data, seed_demo_tenant
 from devstack.environment import SHARED_ENVIRONMENT
 from devstack.moto_limits import MotoLimits
 from devstack.provision import Provisioner
 from devstack.template import LocalStackTemplate
+from tests.helpers import tenant_repository
 
 
 @pytest.fixture(scope="session")
@@ -74,10 +76,15 @@ def moto_resources(aws_environment: None, template: LocalStackTemplate) -> Itera
 
 @pytest.fixture
 def demo_tenant(moto_resources: MotoResources) -> str:
-    from debtload.adapters.dynamodb.table import DynamoTable
-    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+    """The demo tenant and its admin key (DEMO_KEY), with its opening credits."""
+    seed_demo_tenant(tenant_repository(moto_resources.table_name))
+    return DEMO_TENANT_ID
 
-    seed_demo_tenant(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+
+@pytest.fixture
+def demo_data(moto_resources: MotoResources) -> str:
+    """The demo tenant and what the event files point at (see devstack.demo.seed_demo_data)."""
+    seed_demo_data(tenant_repository(moto_resources.table_name))
     return DEMO_TENANT_ID
 
 

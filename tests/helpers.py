@@ -1,14 +1,23 @@
-"""Builders for the events Lambda receives, in their real shapes."""
+"""Helpers every suite shares: the callers (principals), the events Lambda receives in their real
+shapes, the api call, polling, reading an S3 object, the tenants of a stack's table, and the worker fed from its queue."""
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from debtload.domain.tenants import Principal
 from debtload.scopes import ALL_SCOPES
+
+if TYPE_CHECKING:
+    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+    from tests.conftest import MotoResources
+
+# Runs a template function (by logical id) on an event: the integration suites' `invoke` fixture.
+Invoke = Callable[[str, Any], Any]
 
 # The API tests' callers: the demo tenant's admin key, another tenant's (for isolation), and
 # read-only keys, one per resource family, for the scope checks.
@@ -93,7 +102,64 @@ def body_of(response: dict[str, Any]) -> Any:
 
 
 def call(
-    invoke: Callable[[str, Any], Any], method: str, path: str, principal: Principal = ADMIN, **kwargs: Any
+    invoke: Invoke, method: str, path: str, principal: Principal = ADMIN, **kwargs: Any
 ) -> dict[str, Any]:
     """Runs the api function on an authorized request (see api_event for kwargs)."""
     return invoke("ApiFunction", api_event(method, path, principal=principal, **kwargs))
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
+    """Polls `check` until it returns something truthy, and returns that; fails after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s; last value {value!r}")
+        time.sleep(interval)
+
+
+def object_body(s3: Any, bucket: str, key: str) -> bytes | None:
+    """The object's bytes, or None while it is not there (or not readable yet)."""
+    try:
+        return bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    except Exception:
+        return None
+
+
+def tenant_repository(table_name: str) -> DynamoTenantRepository:
+    """The tenants, keys and credits of a stack's table (moto's or the local stack's)."""
+    from debtload.adapters.dynamodb.table import DynamoTable
+    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+
+    return DynamoTenantRepository(DynamoTable(table_name))
+
+
+def drain_worker(invoke: Invoke, resources: MotoResources, queue: str = "JobQueue") -> int:
+    """Deliver what is on the queue to the worker, as the SQS event source would."""
+    sqs = resources.client("sqs")
+    url = resources.queue_url(queue)
+    delivered = 0
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return delivered
+        records = [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": resources.template.arn(queue),
+                "awsRegion": "us-east-1",
+            }
+            for m in messages
+        ]
+        result = invoke("WorkerFunction", {"Records": records})
+        assert result == {"batchItemFailures": []}
+        for m in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        delivered += len(messages)

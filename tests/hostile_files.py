@@ -5,9 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+from tests.workbooks import MAIN, xlsx_package
 
 
 def far_cell_xlsx(dimension: str | None = "A1:XFD1048576", far_cell: str = "XFD1048576") -> bytes:
@@ -16,40 +14,12 @@ def far_cell_xlsx(dimension: str | None = "A1:XFD1048576", far_cell: str = "XFD1
     declared = f'<dimension ref="{dimension}"/>' if dimension else ""
     far_row = "".join(ch for ch in far_cell if ch.isdigit())
     sheet = (
-        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">{declared}<sheetData>'
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">{declared}<sheetData>'
         '<row r="1"><c r="A1" t="inlineStr"><is><t>Dossier</t></is></c></row>'
         f'<row r="{far_row}"><c r="{far_cell}" t="inlineStr"><is><t>x</t></is></c></row>'
         "</sheetData></worksheet>"
     )
-    parts = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="'
-            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
-            'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.worksheet+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}"><Relationship '
-            f'Id="rId1" Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">'
-            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}"><Relationship '
-            f'Id="rId1" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
-        ),
-        "xl/worksheets/sheet1.xml": sheet,
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
+    return xlsx_package(sheet)
 
 
 def zip_bomb_xlsx(inflated_bytes: int) -> bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
+from debtload.adapters.dynamodb.table import DynamoTable
 from devstack.stack import LocalStack
 from devstack.template import PROJECT_ROOT
 
@@ -93,23 +93,15 @@ class Running:
             aws_secret_access_key="local",
         )
 
+    def table(self) -> DynamoTable:
+        return DynamoTable(self.stack.resource_name("Table"), client=self.client("dynamodb"))
+
     def http(self, api_key: str | None = None) -> Client:
         return Client(self.stack.api_url, api_key)
 
     def tenant(self, name: str = "acme", scopes: str = "", credits: int = 1000) -> tuple[str, str]:
         created = self.admin("tenant", "--name", name, "--scopes", scopes, "--credits", str(credits))
         return created["tenant_id"], created["api_key"]
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s; last value {value!r}")
-        time.sleep(interval)
 
 
 @pytest.fixture(scope="package")

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import Running, wait_for
+from tests.e2e.conftest import Running
+from tests.helpers import object_body, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -31,8 +32,10 @@ MUST_SHOW = {
 def test_the_must_show_batch_over_http(local_stack: Running) -> None:
     _, key = local_stack.tenant("Debts", credits=100)
     http = local_stack.http(key)
+    # When the must-show batch is posted
     response = http.post("/debts/batch", MUST_SHOW, headers={"Idempotency-Key": "nov-batch-1"})
     assert response.status == 200, response.body
+    # Then it is split into created, failed and skipped, and one civility credit is charged
     data = response.json()["data"]
     assert [c["temp_id"] for c in data["created"]] == ["r1", "r2"]
     assert data["created"][0]["data"]["phone"] == "+33612345678"
@@ -47,7 +50,9 @@ def test_the_must_show_batch_over_http(local_stack: Running) -> None:
     assert data["summary"]["credits_charged"] == {"civility": 1, "email_validation": 0, "total": 1}
     assert response.headers.get("RateLimit-Limit")
 
+    # When it is posted again with the same key, then its debts are read
     replay = http.post("/debts/batch", MUST_SHOW, headers={"Idempotency-Key": "nov-batch-1"})
+    # Then the replay is the same answer, and the debts are the created ones, charged once
     assert replay.headers.get("Idempotent-Replayed") == "true" and replay.json() == response.json()
     listed = http.get(f"/debts?import_id={data['import_id']}").json()["results"]
     assert sorted(d["id"] for d in listed) == sorted(c["debt_id"] for c in data["created"])
@@ -67,16 +72,12 @@ def test_a_debts_csv_dropped_in_the_bucket(local_stack: Running) -> None:
     ).encode("cp1252")
     s3 = local_stack.client("s3")
     bucket = local_stack.stack.resource_name("ImportsBucket")
+    # When a cp1252 debts CSV is dropped into the bucket
     s3.put_object(Bucket=bucket, Key=f"imports/{tenant_id}/debts/export.csv", Body=content)
 
-    def report() -> bytes | None:
-        try:
-            key_ = f"reports/{tenant_id}/debts/export.csv.report.json"
-            return bytes(s3.get_object(Bucket=bucket, Key=key_)["Body"].read())
-        except s3.exceptions.NoSuchKey:
-            return None
-
-    done = json.loads(wait_for(report, timeout=60))
+    # Then its report counts every line, and only the valid debt is stored
+    report_key = f"reports/{tenant_id}/debts/export.csv.report.json"
+    done = json.loads(wait_for(lambda: object_body(s3, bucket, report_key), timeout=60))
     assert done["counts"] == {"lines": 4, "rows": 2, "succeeded": 1, "failed": 1, "skipped": 1}
     debts = local_stack.http(key).get("/debts").json()["results"]
     assert [(d["internal_id"], d["civility"], d["amount"]) for d in debts] == [("F-1", "Mme", 1234.56)]

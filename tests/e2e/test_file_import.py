@@ -7,17 +7,12 @@ import csv
 import io
 import json
 
-from tests.e2e.conftest import Running, wait_for
-
-
-def _get(s3: object, bucket: str, key: str) -> bytes | None:
-    try:
-        return bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())  # type: ignore[attr-defined]
-    except Exception:
-        return None
+from tests.e2e.conftest import Running
+from tests.helpers import object_body, wait_for
 
 
 def test_notes_csv_drop_produces_both_reports(local_stack: Running) -> None:
+    # Given a tenant with two cases
     tenant_id, key = local_stack.tenant("Importer")
     http = local_stack.http(key)
     cases = [
@@ -35,17 +30,19 @@ def test_notes_csv_drop_produces_both_reports(local_stack: Running) -> None:
     ).encode("cp1252")
     s3 = local_stack.client("s3")
     bucket = local_stack.stack.resource_name("ImportsBucket")
+    # When a cp1252 notes CSV with an instruction row and an unknown case is dropped into the bucket
     s3.put_object(Bucket=bucket, Key=f"imports/{tenant_id}/notes/relances.csv", Body=content)
 
+    # Then both reports are written, the notes are stored, and the import and its job are listed
     report_key = f"reports/{tenant_id}/notes/relances.csv.report.json"
     errors_key = f"reports/{tenant_id}/notes/relances.csv.errors.csv"
-    report = json.loads(wait_for(lambda: _get(s3, bucket, report_key), timeout=60))
+    report = json.loads(wait_for(lambda: object_body(s3, bucket, report_key), timeout=60))
     assert report["status"] == "completed_with_errors"
     assert report["counts"] == {"lines": 6, "rows": 3, "succeeded": 2, "failed": 1, "skipped": 1}
     assert report["skipped"] == [{"line": 2, "reason": "instruction row"}]
     assert report["errors"][0]["line"] == 6 and "case" in report["errors"][0]["error"].lower()
 
-    errors_csv = wait_for(lambda: _get(s3, bucket, errors_key))
+    errors_csv = wait_for(lambda: object_body(s3, bucket, errors_key))
     assert errors_csv.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(errors_csv.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][-2:] == ["line", "error"] and rows[1][-2] == "6" and len(rows) == 2
@@ -69,10 +66,13 @@ def test_hostile_files_get_a_report_and_the_stack_stays_up(local_stack: Running)
     s3 = local_stack.client("s3")
     bucket = local_stack.stack.resource_name("ImportsBucket")
 
+    # When a workbook declaring a huge used range and an 8 MB CSV line are dropped
     far = far_cell_xlsx()
     assert len(far) < 2048
     s3.put_object(Bucket=bucket, Key=f"imports/{tenant_id}/notes/far.xlsx", Body=far)
-    report = json.loads(wait_for(lambda: _get(s3, bucket, f"reports/{tenant_id}/notes/far.xlsx.report.json")))
+    report = json.loads(
+        wait_for(lambda: object_body(s3, bucket, f"reports/{tenant_id}/notes/far.xlsx.report.json"))
+    )
     assert report["status"] == "rejected"
     assert "A1:XFD1048576" in report["reason"] and "200,000 rows and 200 columns" in report["reason"]
 
@@ -80,11 +80,14 @@ def test_hostile_files_get_a_report_and_the_stack_stays_up(local_stack: Running)
         Bucket=bucket, Key=f"imports/{tenant_id}/notes/long.csv", Body=long_line_csv(8 * 1024 * 1024)
     )
     report = json.loads(
-        wait_for(lambda: _get(s3, bucket, f"reports/{tenant_id}/notes/long.csv.report.json"), timeout=60)
+        wait_for(
+            lambda: object_body(s3, bucket, f"reports/{tenant_id}/notes/long.csv.report.json"), timeout=60
+        )
     )
     assert report["status"] == "rejected"  # its first data row: nothing was written
     assert "Line 2 is longer than 1,048,576 characters" in report["reason"]
 
+    # Then each gets a rejection report, both imports are rejected, and the stack still answers
     assert http.get("/health").status == 200  # the stack is still up
 
     def statuses() -> dict[str, str]:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
-from debtload.adapters.dynamodb.table import DynamoTable
-from tests.e2e.conftest import Running, wait_for
+from tests.e2e.conftest import Running
+from tests.helpers import object_body, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -69,37 +69,32 @@ def test_s3_upload_reaches_file_import(local_stack: Running) -> None:
     tenant_id, _ = local_stack.tenant("Dropper")
     s3 = local_stack.client("s3")
     bucket = local_stack.stack.resource_name("ImportsBucket")
+    # When a file is dropped under a known tenant
     s3.put_object(
         Bucket=bucket,
         Key=f"imports/{tenant_id}/notes/relances.csv",
         Body=b"caseId;description\nnot-a-uuid;Appel\n",
     )
-    table = DynamoTable(local_stack.stack.resource_name("Table"), client=local_stack.client("dynamodb"))
+    table = local_stack.table()
 
     def registered() -> list[dict[str, object]]:
         return table.query(f"TENANT#{tenant_id}", "IMPORT#")[0]
 
+    # Then it is registered as an import
     (record,) = wait_for(registered)
     assert record["kind"] == "notes" and record["file_name"] == "relances.csv"
 
+    # When one is dropped under no known tenant, it is rejected with a report
     s3.put_object(Bucket=bucket, Key="imports/no-such-tenant/debts/x.csv", Body=b"a\n")
-    report = wait_for(lambda: _get(s3, bucket, "reports/no-such-tenant/debts/x.csv.report.json"))
+    report = wait_for(lambda: object_body(s3, bucket, "reports/no-such-tenant/debts/x.csv.report.json"))
     assert "Unknown tenant" in json.loads(report)["reason"]
-    assert _get(s3, bucket, "rejected/no-such-tenant/debts/x.csv") == b"a\n"
-
-
-def _get(s3: object, bucket: str, key: str) -> bytes | None:
-    try:
-        return bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())  # type: ignore[attr-defined]
-    except Exception:
-        return None
+    assert object_body(s3, bucket, "rejected/no-such-tenant/debts/x.csv") == b"a\n"
 
 
 def test_state_machine_execution_runs_calls_to_succeeded(local_stack: Running) -> None:
     tenant_id, _ = local_stack.tenant("Caller")
-    store = DynamoCallRunStore(
-        DynamoTable(local_stack.stack.resource_name("Table"), client=local_stack.client("dynamodb"))
-    )
+    store = DynamoCallRunStore(local_stack.table())
+    # Given a call run of 7 customers in 3 batches
     customers = [{"key": f"LN-{i}", "phone_number": "+33612345678"} for i in range(7)]
     store.create_run(
         tenant_id,
@@ -107,6 +102,7 @@ def test_state_machine_execution_runs_calls_to_succeeded(local_stack: Running) -
         {"customers": 7, "batch_size": 3, "call_config": {"agentId": "a1"}},
         [customers[0:3], customers[3:6], customers[6:]],
     )
+    # When the state machine runs it
     sfn = local_stack.client("stepfunctions")
     arn = local_stack.stack.template.arn("InitiateCallsStateMachine")  # type: ignore[union-attr]
     execution = sfn.start_execution(
@@ -117,6 +113,7 @@ def test_state_machine_execution_runs_calls_to_succeeded(local_stack: Running) -
         described = sfn.describe_execution(executionArn=execution["executionArn"])
         return described if described["status"] != "RUNNING" else None
 
+    # Then the execution succeeds with every call initiated
     described = wait_for(finished, timeout=60)
     assert described["status"] == "SUCCEEDED", described
     output = json.loads(str(described["output"]))
@@ -125,9 +122,7 @@ def test_state_machine_execution_runs_calls_to_succeeded(local_stack: Running) -
 
 def test_state_machine_catch_records_a_failed_batch(local_stack: Running) -> None:
     tenant_id, _ = local_stack.tenant("Catcher")
-    store = DynamoCallRunStore(
-        DynamoTable(local_stack.stack.resource_name("Table"), client=local_stack.client("dynamodb"))
-    )
+    store = DynamoCallRunStore(local_stack.table())
     # Batch 1 holds a customer without a phone number: DispatchCalls raises on it, the Catch records it.
     store.create_run(
         tenant_id,
@@ -135,6 +130,7 @@ def test_state_machine_catch_records_a_failed_batch(local_stack: Running) -> Non
         {"customers": 2, "batch_size": 1, "call_config": {}},
         [[{"key": "ok", "phone_number": "+33612345678"}], [{"key": "broken"}]],
     )
+    # When the state machine runs it
     sfn = local_stack.client("stepfunctions")
     arn = local_stack.stack.template.arn("InitiateCallsStateMachine")  # type: ignore[union-attr]
     execution = sfn.start_execution(
@@ -148,6 +144,7 @@ def test_state_machine_catch_records_a_failed_batch(local_stack: Running) -> Non
         ),
         timeout=90,
     )
+    # Then the execution still succeeds, and the run partially failed with that batch recorded
     assert described["status"] == "SUCCEEDED", described
     output = json.loads(str(described["output"]))
     assert output["status"] == "partially_failed"

@@ -15,7 +15,8 @@ import pytest
 
 from debtload.api import idempotency
 from debtload.domain import webhooks
-from tests.e2e.conftest import Running, wait_for
+from tests.e2e.conftest import Running
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -92,6 +93,7 @@ def receiver() -> Iterator[Receiver]:
 def test_seed_003_example_then_signed_webhook_after_a_failed_delivery(
     local_stack: Running, receiver: Receiver
 ) -> None:
+    # Given a tenant whose webhook receiver fails its first delivery, and two cases
     _, key = local_stack.tenant("Partner")
     http = local_stack.http(key)
     put = http.request("PUT", "/webhooks", {"url": receiver.url, "events": ["job.completed", "job.failed"]})
@@ -99,7 +101,9 @@ def test_seed_003_example_then_signed_webhook_after_a_failed_delivery(
     secret = put.json()["secret"]
     case_a, case_b = make_cases(http)
 
+    # When it submits the two notes as an ingestion job
     accepted = http.post("/ingestion-jobs", {"rows": seed_rows(case_a, case_b)})
+    # Then the job completes, the notes are on the case, and the event arrives signed on the retry
     assert accepted.status == 202
     job_id = accepted.json()["jobId"]
     assert accepted.json()["rowsQueued"] == 2
@@ -119,10 +123,13 @@ def test_seed_003_example_then_signed_webhook_after_a_failed_delivery(
 
 
 def test_unknown_case_ends_completed_with_errors_with_the_reason_listed(local_stack: Running) -> None:
+    # Given one known case and one unknown
     _, key = local_stack.tenant("Partner2")
     http = local_stack.http(key)
     case_a, _ = make_cases(http)
+    # When a job carries a note for each
     job_id = http.post("/ingestion-jobs", {"rows": seed_rows(case_a, str(uuid.uuid4()))}).json()["jobId"]
+    # Then it ends completed with errors, and the failed row says why, in JSON and in CSV
     assert poll_job(http, job_id) == {"status": 3, "rowsTotal": 2, "rowsSucceeded": 1, "rowsFailed": 1}
     failed = http.get(f"/jobs/{job_id}/rows?status=failed").json()["results"]
     assert [(r["row"], r["error"]) for r in failed] == [(1, "case not found")]
@@ -156,8 +163,10 @@ def test_idempotency_replay_409_and_422_through_http(local_stack: Running) -> No
     tenant_id, key = local_stack.tenant("Idem")
     http = local_stack.http(key)
     body = {"debtor_name": "Paul Martin", "reference": "IDEM-1", "amount": 42, "currency": "EUR"}
+    # When a request is sent twice with one key, then with the key and another body
     first = http.post("/cases", body, headers={"Idempotency-Key": "k-1"})
     replay = http.post("/cases", body, headers={"Idempotency-Key": "k-1"})
+    # Then the second is a replay and the third a 422
     assert first.status == replay.status == 201 and first.json() == replay.json()
     assert replay.headers.get("Idempotent-Replayed") == "true"
     assert http.post("/cases", {**body, "amount": 43}, headers={"Idempotency-Key": "k-1"}).status == 422
@@ -174,6 +183,7 @@ def test_idempotency_replay_409_and_422_through_http(local_stack: Running) -> No
 
 def test_ten_concurrent_ingestion_jobs_end_exact_with_one_webhook_each(local_stack: Running) -> None:
     """Workers run up to MaximumConcurrency chunks at once, so chunks of one job finish together."""
+    # Given a receiver that takes every delivery
     receiver = Receiver(failures=0)
     try:
         _, key = local_stack.tenant("Concurrent jobs")
@@ -198,8 +208,10 @@ def test_ten_concurrent_ingestion_jobs_end_exact_with_one_webhook_each(local_sta
             assert accepted.status == 202, accepted.body
             return str(accepted.json()["jobId"])
 
+        # When ten jobs of 1,000 notes are submitted at once
         with ThreadPoolExecutor(max_workers=10) as pool:
             job_ids = list(pool.map(submit, range(10)))
+        # Then each ends with exact counts, and each sends one job.completed webhook
         for job_id in job_ids:
             final = wait_for(
                 lambda job_id=job_id: (

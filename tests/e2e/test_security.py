@@ -10,7 +10,8 @@ import pytest
 
 from debtload.api.route_scopes import ANY_KEY, BY_RESOURCE, ROUTE_SCOPES
 from devstack.template import LocalStackTemplate
-from tests.e2e.conftest import Running, wait_for
+from tests.e2e.conftest import Running
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +44,7 @@ def test_no_key_is_401_and_a_key_without_the_scope_is_403(
 
 
 def test_job_rows_need_the_read_scope_of_the_job_kind(local_stack: Running) -> None:
+    # Given an ingestion job, and a key of the tenant with cases:read only
     tenant_id, key = local_stack.tenant("KindScope")
     limited = local_stack.admin("key", "--tenant", tenant_id, "--scopes", "cases:read")["api_key"]
     http = local_stack.http(key)
@@ -52,12 +54,14 @@ def test_job_rows_need_the_read_scope_of_the_job_kind(local_stack: Running) -> N
     job = http.post("/ingestion-jobs", {"rows": [{"type": 0, "caseId": case, "description": "x"}]}).json()[
         "jobId"
     ]
+    # Then its rows are readable with the admin key and refused to the limited one
     assert http.get(f"/jobs/{job}/rows").status == 200
     denied = http.get(f"/jobs/{job}/rows", key=limited)
     assert denied.status == 403 and "ingestion:read" in denied.json()["message"]
 
 
 def test_other_tenants_resources_are_404(local_stack: Running) -> None:
+    # Given an owner with a case, a job, a debt and a collection, and an intruder tenant
     _, owner_key = local_stack.tenant("Owner")
     _, intruder_key = local_stack.tenant("Intruder")
     owner, intruder = local_stack.http(owner_key), local_stack.http(intruder_key)
@@ -68,6 +72,7 @@ def test_other_tenants_resources_are_404(local_stack: Running) -> None:
         "jobId"
     ]
     wait_for(lambda: owner.get(f"/ingestion-jobs/{job}").json()["status"] >= 2)
+    # Then each is the owner's to read, and not found for the intruder
     for path in (f"/cases/{case}", f"/cases/{case}/notes", f"/ingestion-jobs/{job}", f"/jobs/{job}/rows"):
         assert owner.get(path).status == 200, path
         assert intruder.get(path).status == 404, path
@@ -119,12 +124,15 @@ def test_json_nested_5000_deep_is_a_400_on_every_route_with_a_body(local_stack: 
 
 
 def test_a_revoked_key_gets_401_and_the_tenants_other_keys_keep_working(local_stack: Running) -> None:
+    # Given a tenant with two keys
     tenant_id, key = local_stack.tenant("Revoked")
     other = local_stack.admin("key", "--tenant", tenant_id, "--scopes", "cases:read")["api_key"]
     http = local_stack.http(key)
     assert http.get("/credits").status == 200
+    # When one is revoked
     out = local_stack.admin("revoke", "--tenant", tenant_id, "--key", key)
     assert out["revoked"] is True and out["tenant_id"] == tenant_id
+    # Then it gets 401, and the other still works
     response = http.get("/credits")
     assert response.status == 401 and response.json()["error"] is True
     assert http.get(f"/cases/{uuid.uuid4()}", key=other).status == 404  # authenticated, no such case

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
 from devstack.functions import FunctionRunner
 from devstack.template import LocalStackTemplate
 from tests.conftest import MotoResources
-
-Invoke = Callable[[str, Any], Any]
+from tests.helpers import Invoke
 
 
 @pytest.fixture

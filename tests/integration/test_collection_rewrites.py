@@ -12,8 +12,8 @@ from debtload.domain.collections.bulks import collection_id_for, today_cet
 from debtload.domain.collections.cancel import cancel_collection
 from debtload.domain.collections.model import CANCELED, CONFIRMED, EXPORTED, WAS_CONFIRMED
 from debtload.domain.collections.processing import Incoming, process
+from tests.api_requests import collection
 from tests.conftest import MotoResources
-from tests.integration.test_collections_api import collection
 
 TENANT = "demo-tenant"
 NOW = "2026-12-03T10:00:00+00:00"

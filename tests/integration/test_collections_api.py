@@ -3,40 +3,19 @@ cancellation, the listing, webhooks and the pain.008 export."""
 
 from __future__ import annotations
 
-import copy
 import json
 import xml.etree.ElementTree as ET
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from tests.api_requests import SEED_BODY, collection, next_saturday
 from tests.conftest import MotoResources
-from tests.helpers import OTHER, body_of, call
+from tests.helpers import OTHER, body_of, call, drain_worker
 from tests.integration.conftest import Invoke
-from tests.integration.test_ingestion_handlers import drain_worker
 
-SEED_BODY = json.loads(
-    '{"collections":[{"amount":500,"mandate":{"reference":"ABC123DEF","scheme":"core","signature_date":"2022-12-01",'
-    '"debtor":{"name":"John Doe","iban":"FR2512739000308553756377J95","address":{"street":"rue de la Boétie",'
-    '"building_number":"42","postal_code":"75008","city":"Paris","country":"FR"}},"contract_reference":"CUST-1234"},'
-    '"scheduled_date":"2022-12-05","local_iban":"FR6430003000509825397888D64","message":"invoice no12345",'
-    '"end_to_end_id":"b0bfb42baa2642c2af0ca3e880fcd590","internal_note":"phone bill","custom_id":"637406efda8534de8c0e",'
-    '"custom_metadata":"This is some metadata"}]}'
-)
 PAIN = "{urn:iso:std:iso:20022:tech:xsd:pain.008.001.02}"
-
-
-def next_saturday() -> date:
-    today = datetime.now(UTC).date() + timedelta(days=7)
-    return today + timedelta(days=(5 - today.weekday()) % 7)
-
-
-def collection(**changes: Any) -> dict[str, Any]:
-    body = copy.deepcopy(SEED_BODY["collections"][0])
-    body["scheduled_date"] = next_saturday().isoformat()
-    body.update(changes)
-    return body
 
 
 @pytest.fixture
@@ -275,7 +254,7 @@ def test_a_completed_bulk_is_delivered_to_a_seed_named_subscription(
     from debtload.adapters.dynamodb.table import DynamoTable
     from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
     from debtload.tasks.webhooks import WebhookDeliveryTask
-    from tests.integration.test_credits_and_webhooks import FakeSender
+    from tests.fakes.webhooks import FakeSender
 
     put = call(
         invoke,

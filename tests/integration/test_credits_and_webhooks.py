@@ -10,21 +10,21 @@ from typing import Any
 import pytest
 
 from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
 from debtload.domain import credits, webhooks
 from debtload.domain.errors import PaymentRequired
 from debtload.tasks.webhooks import WebhookDeliveryTask
-from devstack.demo import DEMO_EVENT_ID, seed_demo_data
+from devstack.demo import DEMO_EVENT_ID
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, api_event, body_of
+from tests.fakes.webhooks import FakeSender
+from tests.helpers import ADMIN, api_event, body_of, tenant_repository
 from tests.integration.conftest import Invoke
 
 
 def test_charges_are_idempotent_and_refused_when_unpayable(
     moto_resources: MotoResources, demo_tenant: str
 ) -> None:
-    repo = DynamoTenantRepository(DynamoTable(moto_resources.table_name))
+    repo = tenant_repository(moto_resources.table_name)
     credits.charge(repo, demo_tenant, 30, "civility", "req-1")
     credits.charge(repo, demo_tenant, 30, "civility", "req-1")  # the same request charged twice
     assert repo.balance(demo_tenant) == 10_000 - 30
@@ -34,16 +34,6 @@ def test_charges_are_idempotent_and_refused_when_unpayable(
     assert repo.balance(demo_tenant) == 9_970
     ledger = repo.view(demo_tenant, 10).ledger
     assert [e.amount for e in ledger][:2] == [-30, 10_000]
-
-
-class FakeSender:
-    def __init__(self, statuses: list[int]) -> None:
-        self.statuses = statuses
-        self.requests: list[tuple[str, bytes, Mapping[str, str]]] = []
-
-    def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
-        self.requests.append((url, body, headers))
-        return self.statuses.pop(0)
 
 
 def record(resources: MotoResources, event_id: str = DEMO_EVENT_ID) -> dict[str, Any]:
@@ -59,9 +49,9 @@ def record(resources: MotoResources, event_id: str = DEMO_EVENT_ID) -> dict[str,
 
 
 def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
-    invoke: Invoke, moto_resources: MotoResources
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
 ) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+    # Given an endpoint set through the api, whose secret is shown masked afterwards
     put = invoke(
         "ApiFunction",
         api_event(
@@ -76,6 +66,7 @@ def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
     shown = body_of(invoke("ApiFunction", api_event("GET", "/webhooks", principal=ADMIN)))
     assert shown["secret"] != secret and shown["secret"].endswith(secret[-4:])
 
+    # When the first delivery gets a 503, the second a 200, and the message comes a third time
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     sender = FakeSender([503, 200])
     task = WebhookDeliveryTask(
@@ -83,6 +74,7 @@ def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
     )
     with pytest.raises(webhooks.RetryLater) as retry:
         task.handle_record(record(moto_resources))
+    # Then it backs off, delivers once, and the body is signed with the secret
     assert 24 <= retry.value.delay_seconds <= 36  # 30 s ± 20 % after the first failure
     assert task.handle_record(record(moto_resources)) == "delivered"
     assert task.handle_record(record(moto_resources)) == "delivered"  # a duplicate message is not re-sent
@@ -92,8 +84,7 @@ def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
     assert json.loads(body)["id"] == DEMO_EVENT_ID and json.loads(body)["type"] == "job.completed"
 
 
-def test_410_disables_the_endpoint(moto_resources: MotoResources) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+def test_410_disables_the_endpoint(moto_resources: MotoResources, demo_data: str) -> None:
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     webhooks.set_endpoint(
         store, "demo-tenant", "https://example.com/h", ["job.completed"], allow_private=True
@@ -119,13 +110,15 @@ def test_private_targets_are_refused_on_deployed_stacks() -> None:
 
 
 @pytest.mark.faults
-def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(moto_resources: MotoResources) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(
+    moto_resources: MotoResources, demo_data: str
+) -> None:
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     webhooks.set_endpoint(
         store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
     )
 
+    # Given a receiver that refuses the first four connections
     class Down(FakeSender):
         def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
             if len(self.requests) < 4:
@@ -137,11 +130,13 @@ def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(moto_resources
     task = WebhookDeliveryTask(
         store, sender, moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs")
     )
+    # When the event is retried until it is back
     delays = []
     for _ in range(4):
         with pytest.raises(webhooks.RetryLater) as retry:
             task.handle_record(record(moto_resources))
         delays.append(retry.value.delay_seconds)
+    # Then the delays grow, and the fifth attempt delivers it
     assert delays == sorted(delays) and delays[0] < delays[-1]  # backing off
     assert task.handle_record(record(moto_resources)) == "delivered"
     event = store.get_event("demo-tenant", DEMO_EVENT_ID)
@@ -149,13 +144,13 @@ def test_receiver_down_for_a_while_gets_the_event_once_it_is_back(moto_resources
 
 
 def test_an_event_out_of_attempts_is_marked_failed_and_can_be_replayed(
-    invoke: Invoke, moto_resources: MotoResources
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
 ) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     webhooks.set_endpoint(
         store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
     )
+    # Given three attempts at most, each answered 503
     task = WebhookDeliveryTask(
         store,
         FakeSender([503, 503, 503]),
@@ -163,16 +158,17 @@ def test_an_event_out_of_attempts_is_marked_failed_and_can_be_replayed(
         moto_resources.client("sqs"),
         max_attempts=3,
     )
+    # When all three are spent
     for _ in range(2):
         with pytest.raises(webhooks.RetryLater):
             task.handle_record(record(moto_resources))
-    # The last attempt settles the event instead of leaving it to a dead-letter queue nobody reads.
+    # Then the last attempt settles the event instead of leaving it to a dead-letter queue nobody reads.
     assert task.handle_record(record(moto_resources)) == "failed"
     event = store.get_event("demo-tenant", DEMO_EVENT_ID)
     assert event is not None and event["delivery_status"] == "failed" and event["attempts"] == 3
     assert "HTTP 503" in event["last_attempt"]
 
-    # The tenant finds what to replay without knowing an event id: GET /webhooks/events?status=failed.
+    # And the tenant finds what to replay without knowing an event id: GET /webhooks/events?status=failed.
     listed = invoke(
         "ApiFunction", api_event("GET", "/webhooks/events", principal=ADMIN, query={"status": "failed"})
     )
@@ -193,8 +189,9 @@ def test_an_event_out_of_attempts_is_marked_failed_and_can_be_replayed(
     assert event is not None and event["delivery_status"] == "pending" and event["attempts"] == 0
 
 
-def test_a_dead_lettered_message_marks_its_event_failed(moto_resources: MotoResources) -> None:
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
+def test_a_dead_lettered_message_marks_its_event_failed(
+    moto_resources: MotoResources, demo_data: str
+) -> None:
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     sender = FakeSender([])
     dead_letters = moto_resources.queue_url("WebhookDeadLetterQueue")
@@ -216,15 +213,16 @@ def test_a_dead_lettered_message_marks_its_event_failed(moto_resources: MotoReso
 
 def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
     moto_resources: MotoResources,
+    demo_data: str,
 ) -> None:
     """A terminal event republished by a redelivered chunk gives two queue messages, which concurrent
     webhook workers take at the same moment: the delivery claim lets only one of them POST."""
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
     store = DynamoWebhookStore(DynamoTable(moto_resources.table_name))
     webhooks.set_endpoint(
         store, "demo-tenant", "https://93.184.216.34/h", ["job.completed"], allow_private=True
     )
     store.reset_event("demo-tenant", DEMO_EVENT_ID)  # the module's stack is shared; start pending
+    # Given two workers that both read the event pending before either sends
     both_read = threading.Barrier(2, timeout=10)
 
     class SlowReader(DynamoWebhookStore):
@@ -239,8 +237,10 @@ def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
         slow, sender, moto_resources.queue_url("WebhookQueue"), moto_resources.client("sqs")
     )
     records = [record(moto_resources), record(moto_resources)]
+    # When they handle its two messages at once
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(pool.map(task.handle_record, records))
+    # Then only one POSTs, and the event counts one attempt
     assert outcomes == ["delivered", "in_flight"]
     assert len(sender.requests) == 1
     event = store.get_event("demo-tenant", DEMO_EVENT_ID)
@@ -248,13 +248,12 @@ def test_two_messages_of_one_event_delivered_at_once_reach_the_receiver_once(
 
 
 def test_webhook_events_are_listed_by_status_in_pages_with_a_checked_cursor(
-    invoke: Invoke, moto_resources: MotoResources
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
 ) -> None:
     from debtload.adapters.dynamodb.jobs import outbox_item
     from debtload.domain.jobs.model import OutboxEvent
 
     table = DynamoTable(moto_resources.table_name)
-    seed_demo_data(DynamoTenantRepository(table))
     store = DynamoWebhookStore(table)
     for n in range(7):
         table.put(

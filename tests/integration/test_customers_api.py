@@ -2,42 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from debtload.domain.tenants import Principal
+from tests.api_requests import add, make_campaign, seed_record
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, CAMPAIGNS_READ_ONLY, OTHER, body_of, call
+from tests.helpers import CAMPAIGNS_READ_ONLY, OTHER, body_of, call
 from tests.integration.conftest import Invoke
-
-
-def make_campaign(invoke: Invoke, service_type: str = "debt_collection", **extra: Any) -> str:
-    response = call(
-        invoke, "POST", "/campaigns", body={"name": "Relance", "service_type": service_type, **extra}
-    )
-    assert response["statusCode"] == 201, response["body"]
-    return str(body_of(response)["id"])
-
-
-def seed_record(i: int, **changes: Any) -> dict[str, Any]:
-    """The seed's example record shape, with realistic values."""
-    return {
-        "loan_id": f"LN-{i:05d}",
-        "first_name": "Jean",
-        "last_name": "Dupont",
-        "phone_number": f"+3361234{i:04d}",
-        "loan_amount": 1250.5,
-        "emi_amount": 120,
-        "loan_period": 12,
-        "current_emi": 3,
-        "emi_due_date": "2026-04-05",
-        "payment_status": "overdue",
-        "language": "fr",
-        **changes,
-    }
-
-
-def add(invoke: Invoke, body: Any, principal: Principal = ADMIN, **kwargs: Any) -> dict[str, Any]:
-    return call(invoke, "POST", "/customers/add/bulk", principal, body=body, **kwargs)
 
 
 def test_campaign_create_read_and_tenant_isolation(invoke: Invoke, demo_tenant: str) -> None:

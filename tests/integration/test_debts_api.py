@@ -7,34 +7,14 @@ from typing import Any
 
 import pytest
 
-from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
-from debtload.domain.tenants import Principal
+from tests.api_requests import batch, debt
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, DEBTS_READ_ONLY, OTHER, body_of, call
+from tests.helpers import DEBTS_READ_ONLY, OTHER, body_of, call, tenant_repository
 from tests.integration.conftest import Invoke
 
 
-def batch(invoke: Invoke, body: Any, principal: Principal = ADMIN, **kwargs: Any) -> dict[str, Any]:
-    return call(invoke, "POST", "/debts/batch", principal, body=body, **kwargs)
-
-
-def debt(i: int, **changes: Any) -> dict[str, Any]:
-    return {
-        "firstname": "Jean",
-        "lastname": "Dupont",
-        "civility": "M.",
-        "phone": f"06123456{i:02d}",
-        "email": f"jean.dupont{i}@example.com",
-        "amount": 150.5,
-        "currency": "EUR",
-        "temp_id": f"t-{i}",
-        **changes,
-    }
-
-
 def balance(moto_resources: MotoResources, tenant: str = "demo-tenant") -> int:
-    return DynamoTenantRepository(DynamoTable(moto_resources.table_name)).view(tenant, 1).balance
+    return tenant_repository(moto_resources.table_name).view(tenant, 1).balance
 
 
 def test_the_must_show_batch_splits_created_failed_and_skipped(invoke: Invoke, demo_tenant: str) -> None:
@@ -123,7 +103,7 @@ def test_civility_is_inferred_and_charged_per_started_hundred(
 def test_a_batch_the_tenant_cannot_pay_is_402_and_writes_nothing(
     invoke: Invoke, demo_tenant: str, moto_resources: MotoResources
 ) -> None:
-    repo = DynamoTenantRepository(DynamoTable(moto_resources.table_name))
+    repo = tenant_repository(moto_resources.table_name)
     repo.charge("demo-tenant", balance(moto_resources), "drain", "drain-1")
     response = batch(invoke, {"debts": [debt(1, civility=None)]})
     assert response["statusCode"] == 402, response["body"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,9 +17,9 @@ from debtload.scopes import ALL_SCOPES
 from devstack.demo import DEMO_CASE_IDS
 from devstack.template import PROJECT_ROOT
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, api_event, body_of
+from tests.helpers import ADMIN, api_event, body_of, drain_worker, object_body
 from tests.integration.conftest import Invoke
-from tests.integration.test_ingestion_handlers import drain_worker
+from tests.workbooks import xlsx_bytes
 
 CASE_A, CASE_B = DEMO_CASE_IDS
 
@@ -56,10 +55,7 @@ def drop(
 
 
 def get_object(resources: MotoResources, key: str) -> bytes | None:
-    try:
-        return bytes(resources.client("s3").get_object(Bucket=resources.bucket, Key=key)["Body"].read())
-    except Exception:
-        return None
+    return object_body(resources.client("s3"), resources.bucket, key)
 
 
 def report_of(resources: MotoResources, key: str) -> dict[str, Any]:
@@ -74,16 +70,6 @@ def errors_csv_of(resources: MotoResources, key: str) -> tuple[bytes, list[list[
     text = body.decode("utf-8-sig")
     delimiter = ";" if text.split("\r\n", 1)[0].count(";") else ","
     return body, list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-@pytest.fixture
-def demo_data(moto_resources: MotoResources) -> str:
-    from debtload.adapters.dynamodb.table import DynamoTable
-    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
-    from devstack.demo import DEMO_TENANT_ID, seed_demo_data
-
-    seed_demo_data(DynamoTenantRepository(DynamoTable(moto_resources.table_name)))
-    return DEMO_TENANT_ID
 
 
 NOTES_CSV = (
@@ -301,82 +287,6 @@ def test_bad_metadata_option_is_rejected(
 
 
 # ------------------------------------------------------------------------------- Excel workbooks
-
-
-def xlsx_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
-    """A minimal .xlsx (openpyxl is not a dependency): inline strings, numbers, and dates as serial
-    numbers with a date format, as Excel stores them."""
-
-    def column(index: int) -> str:
-        name = ""
-        index += 1
-        while index:
-            index, rest = divmod(index - 1, 26)
-            name = chr(65 + rest) + name
-        return name
-
-    def cell(ref: str, value: Any) -> str:
-        if isinstance(value, tuple) and value[0] == "date":
-            return f'<c r="{ref}" s="1"><v>{value[1]}</v></c>'
-        if isinstance(value, int | float):
-            return f'<c r="{ref}"><v>{value}</v></c>'
-        text = str(value).replace("&", "&amp;").replace("<", "&lt;")
-        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
-
-    sheet_rows = "".join(
-        f'<row r="{r + 1}">'
-        + "".join(cell(f"{column(c)}{r + 1}", v) for c, v in enumerate(row) if v is not None)
-        + "</row>"
-        for r, row in enumerate(rows)
-    )
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    files = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            '<Override PartName="/xl/styles.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            "</Types>"
-        ),
-        "_rels/.rels": (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>"
-        ),
-        "xl/workbook.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
-            '<sheets><sheet name="Relances" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/>'
-            "</Relationships>"
-        ),
-        "xl/styles.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{main}">'
-            '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
-            "</styleSheet>"
-        ),
-        "xl/worksheets/sheet1.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
-            f"<sheetData>{sheet_rows}</sheetData></worksheet>"
-        ),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def test_xlsx_notes_take_dates_from_cell_types(

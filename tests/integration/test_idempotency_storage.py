@@ -10,11 +10,10 @@ from typing import Any
 
 from devstack.provision import Provisioner
 from devstack.template import LocalStackTemplate
+from tests.api_requests import add, batch, debt, make_campaign, seed_record
 from tests.conftest import MotoResources
 from tests.helpers import body_of, call
 from tests.integration.conftest import Invoke
-from tests.integration.test_customers_api import add, make_campaign, seed_record
-from tests.integration.test_debts_api import batch, debt
 
 ITEM_LIMIT = 400 * 1024
 
@@ -47,6 +46,7 @@ def _bad_record(i: int) -> dict[str, Any]:
 def test_a_response_over_400_kb_is_stored_and_its_retry_starts_no_second_call_run(
     invoke: Invoke, demo_tenant: str, moto_resources: MotoResources, template: LocalStackTemplate
 ) -> None:
+    # Given 10,000 customers, half invalid, that start a call run
     provisioner = Provisioner(template)
     provisioner.create_state_machines(provisioner.create_role())
     campaign_id = make_campaign(invoke)
@@ -59,7 +59,9 @@ def test_a_response_over_400_kb_is_stored_and_its_retry_starts_no_second_call_ru
     }
     headers = {"Idempotency-Key": "customers-10k"}
 
+    # When they are added under an idempotency key
     first = add(invoke, body, headers=headers)
+    # Then the response, far over an item, is stored compressed
     assert first["statusCode"] == 207, first["body"][:500]
     answer = body_of(first)
     assert answer["results"]["successful"] == 5000 and answer["results"]["failed"] == 5000
@@ -73,6 +75,7 @@ def test_a_response_over_400_kb_is_stored_and_its_retry_starts_no_second_call_ru
     print(f"response {size:,} bytes, stored compressed {len(stored):,} bytes")
     assert json.loads(zlib.decompress(stored))["body"] == answer
 
+    # When the request is retried, it is replayed: no second call run starts
     retry = add(invoke, body, headers=headers)
     assert retry["statusCode"] == 207
     assert retry["multiValueHeaders"]["Idempotent-Replayed"] == ["true"]
@@ -87,12 +90,15 @@ def test_a_key_reused_after_its_record_expired_does_not_overwrite_the_debts(
     invoke: Invoke, demo_tenant: str, moto_resources: MotoResources
 ) -> None:
     headers = {"Idempotency-Key": "relances-2026-11"}
+    # Given a batch whose idempotency record has expired
     first = batch(invoke, {"debts": [debt(1), debt(2)]}, headers=headers)
     assert first["statusCode"] == 200
     created = body_of(first)["data"]["created"]
     assert _expire_records(moto_resources) == 1
 
+    # When the key comes back with another body, or with the same one
     other = batch(invoke, {"debts": [debt(1, amount="9.99"), debt(3)]}, headers=headers)
+    # Then neither runs again over what the first made
     assert other["statusCode"] == 422, other["body"]
     assert body_of(other)["code"] == "idempotency_key_reused"
     same = batch(invoke, {"debts": [debt(1), debt(2)]}, headers=headers)

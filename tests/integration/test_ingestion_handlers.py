@@ -13,7 +13,7 @@ import pytest
 
 from debtload.domain.tenants import Principal
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, OTHER, body_of, call
+from tests.helpers import ADMIN, OTHER, body_of, call, drain_worker
 from tests.integration.conftest import Invoke
 
 CASE_A = "123e4567-e89b-12d3-a456-426614174000"
@@ -46,35 +46,6 @@ def make_case(invoke: Invoke, case_id: str, principal: Principal = ADMIN) -> dic
     response = call(invoke, "POST", "/cases", principal, body=body)
     assert response["statusCode"] == 201, response["body"]
     return body_of(response)
-
-
-def drain_worker(invoke: Invoke, resources: MotoResources, queue: str = "JobQueue") -> int:
-    """Deliver what is on the queue to the worker, as the SQS event source would."""
-    sqs = resources.client("sqs")
-    url = resources.queue_url(queue)
-    delivered = 0
-    while True:
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not messages:
-            return delivered
-        records = [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "eventSource": "aws:sqs",
-                "eventSourceARN": resources.template.arn(queue),
-                "awsRegion": "us-east-1",
-            }
-            for m in messages
-        ]
-        result = invoke("WorkerFunction", {"Records": records})
-        assert result == {"batchItemFailures": []}
-        for m in messages:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-        delivered += len(messages)
 
 
 def test_case_create_read_and_tenant_isolation(invoke: Invoke, demo_tenant: str) -> None:

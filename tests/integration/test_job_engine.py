@@ -11,33 +11,14 @@ import pytest
 from debtload.adapters.dynamodb.jobs import DynamoJobStore
 from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.adapters.s3_files import S3ClaimStore
-from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus, OutboxEvent, RowOutcome
+from debtload.domain.jobs.model import Job, JobRow, JobStatus, OutboxEvent, RowOutcome
 from debtload.domain.jobs.submit import EnqueueFailed, JobSubmitter
 from debtload.domain.jobs.worker import JobWorker
 from tests.conftest import MotoResources
+from tests.fakes.jobs import ListQueue, RecordingPublisher
 
 pytestmark = pytest.mark.faults
 TENANT = "t1"
-
-
-class ListQueue:
-    def __init__(self, fail_after: int | None = None) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        self.fail_after = fail_after
-
-    def send_chunks(self, messages: Sequence[ChunkMessage]) -> None:
-        for message in messages:
-            if self.fail_after is not None and len(self.bodies) >= self.fail_after:
-                raise ConnectionError("queue unreachable")
-            self.bodies.append(json.loads(json.dumps(message.to_body())))
-
-
-class RecordingPublisher:
-    def __init__(self) -> None:
-        self.events: list[OutboxEvent] = []
-
-    def publish(self, event: OutboxEvent) -> None:
-        self.events.append(event)
 
 
 class WritingProcessor:
@@ -96,12 +77,15 @@ def rows(n: int, bad: Sequence[int] = ()) -> list[JobRow]:
 
 def test_every_chunk_delivered_twice_leaves_exact_counters(moto_resources: MotoResources) -> None:
     engine = Engine(moto_resources)
+    # Given a job of 1,234 rows, two bad, in three chunks
     job = engine.submitter.submit(TENANT, "test", rows(1234, bad=[7, 900]))
     assert [len(b["rows"]) for b in engine.queue.bodies] == [500, 500, 234]
 
+    # When every chunk is delivered twice
     for body in engine.queue.bodies + engine.queue.bodies:
         engine.worker.handle_chunk(body)
 
+    # Then the counters are exact, each row written once, and one job.completed is published
     final = engine.store.get_job(TENANT, job.job_id)
     assert final is not None
     assert (final.rows_total, final.rows_succeeded, final.rows_failed) == (1234, 1232, 2)
@@ -116,6 +100,7 @@ def test_worker_killed_mid_chunk_finishes_on_redelivery_without_duplicates(
     moto_resources: MotoResources,
 ) -> None:
     engine = Engine(moto_resources)
+    # Given a chunk whose worker is killed half-way
     job = engine.submitter.submit(TENANT, "test", rows(300))
     (body,) = engine.queue.bodies
     engine.processor.crash_after = 150
@@ -124,8 +109,10 @@ def test_worker_killed_mid_chunk_finishes_on_redelivery_without_duplicates(
     mid = engine.store.get_job(TENANT, job.job_id)
     assert mid is not None and mid.status is JobStatus.IN_PROGRESS and mid.rows_succeeded == 0
 
+    # When it is redelivered
     engine.worker.handle_chunk(body)
 
+    # Then the job completes with every row written once
     final = engine.store.get_job(TENANT, job.job_id)
     assert final is not None and final.status is JobStatus.COMPLETED
     assert final.rows_succeeded == 300 and engine.written_items(job.job_id) == 300
@@ -179,6 +166,7 @@ def test_poison_chunk_ends_in_dead_letters_and_the_job_still_terminates(
     moto_resources: MotoResources,
 ) -> None:
     engine = Engine(moto_resources)
+    # Given a job whose second chunk fails on every delivery
     job = engine.submitter.submit(TENANT, "test", rows(700))
     good, poison = engine.queue.bodies
     engine.processor.poison = {600}
@@ -187,9 +175,11 @@ def test_poison_chunk_ends_in_dead_letters_and_the_job_still_terminates(
         with pytest.raises(RuntimeError, match="poison"):
             engine.worker.handle_chunk(poison)
 
+    # When it reaches the dead-letter queue (and is redelivered from it)
     engine.worker.handle_dead_chunk(poison, "moved to the dead-letter queue")
     engine.worker.handle_dead_chunk(poison, "moved to the dead-letter queue")  # redelivered from the DLQ too
 
+    # Then the job fails with that chunk's rows failed, and one job.failed is published
     final = engine.store.get_job(TENANT, job.job_id)
     assert final is not None
     assert final.status is JobStatus.FAILED and final.status.code == 4

@@ -11,7 +11,6 @@ import json
 import logging
 import textwrap
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,6 +34,7 @@ from devstack.lambda_limits import (
 from devstack.sqs_poller import SqsEventSourcePoller
 from devstack.template import LocalStackTemplate
 from tests.conftest import MotoResources
+from tests.helpers import wait_for
 
 FUNCTION = "LimitsFunction"
 HANDLER = """
@@ -98,15 +98,6 @@ def _state(runner: FunctionRunner) -> dict[str, Any]:
     return state
 
 
-def _wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
-
-
 # ---- timeout ---------------------------------------------------------------------------------
 
 
@@ -118,7 +109,7 @@ def test_a_run_past_its_timeout_fails_at_the_deadline_and_its_thread_is_stopped(
         runner.invoke(FUNCTION, {"mode": "slow"})
 
     assert "finished" not in state  # the caller heard of it before the handler would have returned
-    assert _wait_for(lambda: "stopped" in state)
+    wait_for(lambda: "stopped" in state, timeout=5.0, interval=0.02)
     assert "finished" not in state
 
 

@@ -19,15 +19,7 @@ from devstack.functions import FunctionRunner
 from devstack.schedules import ScheduleProblem, Scheduler, rate_seconds
 from devstack.stack import LocalStack
 from devstack.template import LocalStackTemplate
-
-
-def wait_for(check: Any, timeout: float) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (value := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(0.05)
-    return value
+from tests.helpers import object_body, tenant_repository, wait_for
 
 
 @pytest.mark.parametrize(
@@ -156,11 +148,9 @@ def stack() -> Iterator[LocalStack]:
         patch.setenv("DEBTLOAD_LOCAL_SCHEDULE_SCALE", "150")
         patch.setenv("DEBTLOAD_LOCAL_ASYNC_RETRY_SECONDS", "0.05")
         running = LocalStack(api_port=0, aws_port=0).start()
-    from debtload.adapters.dynamodb.table import DynamoTable
-    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
     from devstack.demo import seed_demo_tenant
 
-    seed_demo_tenant(DynamoTenantRepository(DynamoTable(running.resource_name("Table"))))
+    seed_demo_tenant(tenant_repository(running.resource_name("Table")))
     try:
         yield running
     finally:
@@ -219,7 +209,7 @@ def test_a_file_import_that_fails_every_attempt_lands_in_its_on_failure_queue_an
     s3.put_object(Bucket=bucket, Key=key, Body="Dossier;Commentaire\r\nx;y\r\n".encode("cp1252"))
 
     report_key = "reports/demo-tenant/notes/relances.csv.report.json"
-    report = json.loads(wait_for(lambda: _body(s3, bucket, report_key), timeout=30))
+    report = json.loads(wait_for(lambda: object_body(s3, bucket, report_key), timeout=30))
 
     assert heads == [key] * 3  # the first run and MaximumRetryAttempts (2) retries
     # The lease sweep's scheduled events come too; they carry no Records.
@@ -263,13 +253,6 @@ def _client(stack: LocalStack, service: str) -> Any:
         aws_access_key_id="local",
         aws_secret_access_key="local",
     )
-
-
-def _body(s3: Any, bucket: str, key: str) -> bytes | None:
-    try:
-        return bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-    except s3.exceptions.NoSuchKey:
-        return None
 
 
 @pytest.mark.parametrize(

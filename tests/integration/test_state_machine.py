@@ -17,7 +17,7 @@ from devstack.moto_hooks import MotoHooks
 from devstack.provision import Provisioner
 from devstack.template import LocalStackTemplate
 from tests.conftest import MotoResources
-from tests.helpers import api_event, body_of
+from tests.helpers import api_event, body_of, tenant_repository
 
 TENANT = "demo-tenant"
 
@@ -98,15 +98,13 @@ def _audit_rule(template: LocalStackTemplate) -> None:
 @pytest.fixture
 def sfn_stack(aws_environment: None, template: LocalStackTemplate) -> Iterator[SfnStack]:
     from debtload.adapters import aws
-    from debtload.adapters.dynamodb.table import DynamoTable
-    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
     from devstack.demo import seed_demo_tenant
 
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         aws.reset_clients()
         Provisioner(template).provision()
         _audit_rule(template)
-        tenants = DynamoTenantRepository(DynamoTable(template.physical_name("Table")))
+        tenants = tenant_repository(template.physical_name("Table"))
         seed_demo_tenant(tenants)
         tenants.add(TENANT, 100_000, "test top-up", "top-up-1")
         runner = FunctionRunner(template)

@@ -6,9 +6,7 @@ Receivers are loopback servers; the store is in memory (what is under test is th
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,99 +16,26 @@ import pytest
 from debtload.adapters.http_sender import PinnedHttpSender
 from debtload.domain import webhooks
 from debtload.tasks.webhooks import WebhookDeliveryTask
+from tests.fakes.webhooks import MemoryWebhookStore, VisibilityLog
+from tests.receivers import serve
 
 
-class MemoryStore:
-    def __init__(self) -> None:
-        self.endpoints: dict[str, webhooks.Endpoint] = {}
-        self.events: dict[tuple[str, str], dict[str, Any]] = {}
-        self.lock = threading.Lock()
-
-    def get_endpoint(self, tenant_id: str) -> webhooks.Endpoint | None:
-        return self.endpoints.get(tenant_id)
-
-    def put_endpoint(self, tenant_id: str, endpoint: webhooks.Endpoint) -> None:
-        self.endpoints[tenant_id] = endpoint
-
-    def disable_endpoint(self, tenant_id: str, reason: str) -> None:
-        raise AssertionError("not expected here")
-
-    def get_event(self, tenant_id: str, event_id: str) -> dict[str, Any] | None:
-        return self.events.get((tenant_id, event_id))
-
-    def record_attempt(self, tenant_id: str, event_id: str, status: str, detail: str) -> int:
-        with self.lock:
-            event = self.events[(tenant_id, event_id)]
-            event.update(delivery_status=status, last_attempt=detail, attempts=event.get("attempts", 0) + 1)
-            event.pop("claimed", None)
-            return int(event["attempts"])
-
-    def claim_delivery(self, tenant_id: str, event_id: str, lease_seconds: float) -> bool:
-        with self.lock:
-            event = self.events[(tenant_id, event_id)]
-            if event.get("delivery_status") in webhooks.SETTLED or event.get("claimed"):
-                return False
-            event["claimed"] = True
-            return True
-
-    def reset_event(self, tenant_id: str, event_id: str) -> None:
-        raise AssertionError("not expected here")
-
-    def mark_failed(self, tenant_id: str, event_id: str, detail: str) -> None:
-        self.events[(tenant_id, event_id)].update(delivery_status="failed", last_attempt=detail)
-
-
-class VisibilityLog:
-    def __init__(self) -> None:
-        self.changed: list[str] = []
-
-    def change_message_visibility(self, QueueUrl: str, ReceiptHandle: str, VisibilityTimeout: int) -> None:
-        self.changed.append(ReceiptHandle)
-
-
-def _receiver(slow: bool) -> Iterator[tuple[int, list[float]]]:
-    arrivals: list[float] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            arrivals.append(time.monotonic())
-            if slow:  # trickles a byte every 0.2 s, for longer than any deadline: no single read times out
-                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
-                    try:
-                        self.wfile.write(bytes([byte]))
-                        self.wfile.flush()
-                    except OSError:
-                        return
-                    time.sleep(0.2)
-            else:
-                self.send_response(204)
-                self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server.server_address[1], arrivals
-    finally:
-        server.shutdown()
-        server.server_close()
+def _receiver(mode: str) -> Iterator[tuple[int, list[float]]]:
+    for server, _ in serve(mode):
+        yield server.server_address[1], server.RequestHandlerClass.arrivals  # type: ignore[attr-defined]
 
 
 @pytest.fixture
 def slow() -> Iterator[tuple[int, list[float]]]:
-    yield from _receiver(slow=True)
+    yield from _receiver("trickle")
 
 
 @pytest.fixture
 def fast() -> Iterator[tuple[int, list[float]]]:
-    yield from _receiver(slow=False)
+    yield from _receiver("ok")
 
 
-def _setup(store: MemoryStore, tenant: str, port: int, count: int) -> list[dict[str, Any]]:
+def _setup(store: MemoryWebhookStore, tenant: str, port: int, count: int) -> list[dict[str, Any]]:
     store.put_endpoint(
         tenant,
         webhooks.Endpoint(
@@ -137,7 +62,7 @@ def _setup(store: MemoryStore, tenant: str, port: int, count: int) -> list[dict[
     return records
 
 
-def _task(store: MemoryStore, sqs: VisibilityLog) -> WebhookDeliveryTask:
+def _task(store: MemoryWebhookStore, sqs: VisibilityLog) -> WebhookDeliveryTask:
     sender = PinnedHttpSender(allow_private=True, resolver=lambda host: ["127.0.0.1"])
     return WebhookDeliveryTask(store, sender, "queue-url", sqs, delivery_timeout=1.0)
 
@@ -148,13 +73,16 @@ def _countdown(milliseconds: int) -> Callable[[], int]:
 
 
 def test_a_slow_tenant_does_not_delay_the_others(slow: Any, fast: Any) -> None:
-    store, sqs = MemoryStore(), VisibilityLog()
+    store, sqs = MemoryWebhookStore(), VisibilityLog()
+    # Given three events for a trickling receiver and three for a quick one
     slow_records = _setup(store, "slowco", slow[0], 3)
     fast_records = _setup(store, "fastco", fast[0], 3)
+    # When one batch delivers them all
     started = time.monotonic()
     result = _task(store, sqs).handle_batch(slow_records + fast_records, _countdown(30_000))
     elapsed = time.monotonic() - started
 
+    # Then the quick tenant is served at once, and each slow delivery ends at its deadline
     fast_arrivals = fast[1]
     assert len(fast_arrivals) == 3 and max(fast_arrivals) - started < 1.0  # not queued behind slowco
     assert all(
@@ -170,12 +98,15 @@ def test_a_slow_tenant_does_not_delay_the_others(slow: Any, fast: Any) -> None:
 
 
 def test_the_batch_stops_before_the_function_deadline_and_returns_what_it_did_not_try(slow: Any) -> None:
-    store, sqs = MemoryStore(), VisibilityLog()
+    store, sqs = MemoryWebhookStore(), VisibilityLog()
+    # Given five events for a trickling receiver
     records = _setup(store, "slowco", slow[0], 5)
     started = time.monotonic()
+    # When the function has 3.5 s left
     # 3.5 s left: one 1 s delivery fits with the 1 s safety margin, a third would not.
     result = _task(store, sqs).handle_batch(records, _countdown(3_500))
     assert time.monotonic() - started < 3.0
+    # Then it stops in time and hands back every message, the unattempted ones untouched
     attempted = [
         r for r in records if store.events[("slowco", json.loads(r["body"])["event_id"])].get("attempts")
     ]

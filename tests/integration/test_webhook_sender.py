@@ -7,10 +7,8 @@ the machine.
 from __future__ import annotations
 
 import datetime
-import http.server
 import ipaddress
 import ssl
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,57 +22,14 @@ from cryptography.x509.oid import NameOID
 
 from debtload.adapters.http_sender import DeliveryRefused, PinnedHttpSender
 from debtload.domain import webhooks
+from tests.receivers import serve
 
 HEADERS = {"Content-Type": "application/json", webhooks.SIGNATURE_HEADER: "t=1,v1=abc"}
 
 
-class Receiver(http.server.BaseHTTPRequestHandler):
-    requests: list[dict[str, Any]]
-    mode = "ok"
-    location = ""
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", 0))
-        self.requests.append(
-            {"host": self.headers["Host"], "path": self.path, "body": self.rfile.read(length)}
-        )
-        if self.mode == "redirect":
-            self.send_response(302)
-            self.send_header("Location", self.location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-        elif self.mode == "trickle":  # a byte every 0.2 s: no single read ever times out
-            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(0.2)
-        else:
-            self.send_response(204)
-            self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def _serve(mode: str = "ok", location: str = "", tls: ssl.SSLContext | None = None) -> Iterator[Any]:
-    handler = type("Handler", (Receiver,), {"requests": [], "mode": mode, "location": location})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    server.handle_error = lambda request, address: None  # type: ignore[method-assign]  # refused handshakes
-    if tls is not None:
-        server.socket = tls.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server, handler.requests
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture
 def receiver() -> Iterator[Any]:
-    yield from _serve()
+    yield from serve()
 
 
 def _resolver(*addresses: str) -> Any:
@@ -129,9 +84,9 @@ def test_the_socket_goes_to_the_checked_address_and_the_name_stays_in_host(recei
 
 
 def test_a_redirect_is_a_failed_delivery_and_is_not_followed() -> None:
-    for target_server, target_requests in _serve():
+    for target_server, target_requests in serve():
         location = f"http://127.0.0.1:{target_server.server_address[1]}/stolen"
-        for server, requests in _serve("redirect", location):
+        for server, requests in serve("redirect", location):
             sender = PinnedHttpSender(allow_private=True, resolver=_resolver("127.0.0.1"))
             url = f"http://hooks.example:{server.server_address[1]}/h"
             assert sender.post(url, b"{}", HEADERS, timeout=2) == 302
@@ -140,7 +95,7 @@ def test_a_redirect_is_a_failed_delivery_and_is_not_followed() -> None:
 
 
 def test_a_trickling_receiver_is_cut_at_the_total_deadline() -> None:
-    for server, _ in _serve("trickle"):
+    for server, _ in serve("trickle"):
         sender = PinnedHttpSender(allow_private=True, resolver=_resolver("127.0.0.1"))
         started = time.monotonic()
         with pytest.raises(TimeoutError, match="deadline"):
@@ -179,7 +134,7 @@ def _self_signed(tmp_path: Path, name: str) -> tuple[ssl.SSLContext, ssl.SSLCont
 
 def test_tls_checks_the_certificate_against_the_name_not_the_address(tmp_path: Path) -> None:
     server_tls, client_tls = _self_signed(tmp_path, "hooks.example")
-    for server, requests in _serve(tls=server_tls):
+    for server, requests in serve(tls=server_tls):
         port = server.server_address[1]
         sender = PinnedHttpSender(allow_private=True, resolver=_resolver("127.0.0.1"), ssl_context=client_tls)
         assert sender.post(f"https://hooks.example:{port}/h", b"{}", HEADERS, timeout=3) == 204

@@ -8,9 +8,8 @@ import json
 from typing import Any
 
 import pytest
-from samtranslator.yaml_helper import yaml_parse
 
-from devstack.template import PROJECT_ROOT
+from tests.template.conftest import as_list
 
 pytestmark = pytest.mark.template
 
@@ -26,29 +25,25 @@ ASYNC_EVENT_TYPES = {
 }
 
 
-@pytest.fixture(scope="module")
-def sam() -> dict[str, Any]:
-    document: dict[str, Any] = yaml_parse((PROJECT_ROOT / "template.yaml").read_text())
-    return document
+def _of_type(sam_template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in sam_template["Resources"].items() if r["Type"] == kind}
 
 
-def _of_type(sam: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {name: r for name, r in sam["Resources"].items() if r["Type"] == kind}
-
-
-def test_every_queue_is_encrypted_at_rest(sam: dict[str, Any]) -> None:
-    queues = _of_type(sam, "AWS::SQS::Queue")
+def test_every_queue_is_encrypted_at_rest(sam_template: dict[str, Any]) -> None:
+    queues = _of_type(sam_template, "AWS::SQS::Queue")
     assert queues
     for name, queue in queues.items():
         properties = queue.get("Properties", {})
         assert properties.get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in properties, name
 
 
-def test_every_asynchronously_invoked_function_has_an_on_failure_destination(sam: dict[str, Any]) -> None:
-    queues = _of_type(sam, "AWS::SQS::Queue")
+def test_every_asynchronously_invoked_function_has_an_on_failure_destination(
+    sam_template: dict[str, Any],
+) -> None:
+    queues = _of_type(sam_template, "AWS::SQS::Queue")
     asynchronous = {
         name: function
-        for name, function in _of_type(sam, "AWS::Serverless::Function").items()
+        for name, function in _of_type(sam_template, "AWS::Serverless::Function").items()
         if any(e["Type"] in ASYNC_EVENT_TYPES for e in function["Properties"].get("Events", {}).values())
     }
     assert {"WorkerFunction", "FileImportFunction"} <= set(asynchronous)
@@ -60,9 +55,9 @@ def test_every_asynchronously_invoked_function_has_an_on_failure_destination(sam
         assert target in queues, f"{name}: OnFailure goes to {target}, not a queue of this template"
 
 
-def test_webhook_redrive_outlasts_every_allowed_attempt_count(sam: dict[str, Any]) -> None:
-    attempts = sam["Parameters"]["WebhookMaxAttempts"]
-    redrive = sam["Resources"]["WebhookQueue"]["Properties"]["RedrivePolicy"]
+def test_webhook_redrive_outlasts_every_allowed_attempt_count(sam_template: dict[str, Any]) -> None:
+    attempts = sam_template["Parameters"]["WebhookMaxAttempts"]
+    redrive = sam_template["Resources"]["WebhookQueue"]["Properties"]["RedrivePolicy"]
     receives = redrive["maxReceiveCount"]
     assert isinstance(receives, int), (
         f"maxReceiveCount is {receives!r}: it must be a number above the attempts"
@@ -73,12 +68,12 @@ def test_webhook_redrive_outlasts_every_allowed_attempt_count(sam: dict[str, Any
     assert receives > int(attempts["MaxValue"]) >= int(attempts["Default"])
 
 
-def test_api_access_logs_are_json_with_the_request_fields(sam: dict[str, Any]) -> None:
-    api = sam["Resources"]["Api"]["Properties"]
+def test_api_access_logs_are_json_with_the_request_fields(sam_template: dict[str, Any]) -> None:
+    api = sam_template["Resources"]["Api"]["Properties"]
     setting = api["AccessLogSetting"]
     group = setting["DestinationArn"]["Fn::GetAtt"][0]
-    assert sam["Resources"][group]["Type"] == "AWS::Logs::LogGroup"
-    assert sam["Resources"][group]["Properties"]["RetentionInDays"] > 0
+    assert sam_template["Resources"][group]["Type"] == "AWS::Logs::LogGroup"
+    assert sam_template["Resources"][group]["Properties"]["RetentionInDays"] > 0
     fields = json.loads(setting["Format"])
     required = {
         "requestId",
@@ -94,15 +89,11 @@ def test_api_access_logs_are_json_with_the_request_fields(sam: dict[str, Any]) -
     assert required <= set(fields), required - set(fields)
     assert all(str(v).startswith("$context.") for v in fields.values())
     # API Gateway needs its account's CloudWatch role before a stage may log.
-    assert "ApiGatewayAccount" in _as_list(sam["Resources"]["Api"].get("DependsOn", []))
+    assert "ApiGatewayAccount" in as_list(sam_template["Resources"]["Api"].get("DependsOn", []))
 
 
-def test_the_imports_bucket_keeps_versions_and_expires_the_old_ones(sam: dict[str, Any]) -> None:
-    bucket = sam["Resources"]["ImportsBucket"]["Properties"]
+def test_the_imports_bucket_keeps_versions_and_expires_the_old_ones(sam_template: dict[str, Any]) -> None:
+    bucket = sam_template["Resources"]["ImportsBucket"]["Properties"]
     assert bucket["VersioningConfiguration"]["Status"] == "Enabled"
     rules = bucket["LifecycleConfiguration"]["Rules"]
     assert any(r.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays") for r in rules)
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]

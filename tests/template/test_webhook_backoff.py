@@ -10,10 +10,9 @@ from unittest import mock
 
 import pytest
 from samtranslator.translator.transform import transform
-from samtranslator.yaml_helper import yaml_parse
 
 from debtload.domain import webhooks
-from devstack.template import PROJECT_ROOT
+from tests.template.conftest import as_list
 
 pytestmark = pytest.mark.template
 
@@ -25,11 +24,6 @@ SQS_EVENT_SOURCE_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQ
 class _NoManagedPolicies:
     def load(self) -> dict[str, str]:
         return {}
-
-
-@pytest.fixture(scope="module")
-def sam_template() -> dict[str, Any]:
-    return yaml_parse((PROJECT_ROOT / "template.yaml").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -52,22 +46,18 @@ def _statements(role: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def test_webhooks_role_may_change_visibility_on_the_webhook_queue_only(transformed: dict[str, Any]) -> None:
     role = transformed["Resources"]["WebhooksFunctionRole"]
     granting = [
         s
         for s in _statements(role)
-        if s["Effect"] == "Allow" and "sqs:ChangeMessageVisibility" in _as_list(s["Action"])
+        if s["Effect"] == "Allow" and "sqs:ChangeMessageVisibility" in as_list(s["Action"])
     ]
     assert granting, (
         "WebhooksFunctionRole cannot call sqs:ChangeMessageVisibility: every retry ignores its backoff"
     )
     for statement in granting:
-        assert _as_list(statement["Resource"]) == [{"Fn::GetAtt": ["WebhookQueue", "Arn"]}]
+        assert as_list(statement["Resource"]) == [{"Fn::GetAtt": ["WebhookQueue", "Arn"]}]
     assert "sqs:ChangeMessageVisibility" not in SQS_EVENT_SOURCE_ACTIONS
 
 

@@ -210,7 +210,7 @@ def test_excel_values_from_cell_types() -> None:
 
 
 def test_xlsx_first_sheet_with_typed_cells(tmp_path: Any) -> None:
-    from tests.integration.test_file_import import xlsx_bytes
+    from tests.workbooks import xlsx_bytes
 
     path = tmp_path / "a.xlsx"
     path.write_bytes(xlsx_bytes([["Montant", "Date"], [1234.56, ("date", 46054)], [None, None], [10, "x"]]))

@@ -1,30 +1,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from botocore.exceptions import ClientError
 
 from debtload.adapters.connect_dialer import ConnectDialer, ConnectSettings
 from debtload.adapters.eventbridge_dialer import EventBridgeDialer
 from debtload.domain.calls.ports import CallRequest
+from tests.fakes.dialers import FakeConnect, FakeEvents
 
 
 def request(i: int) -> CallRequest:
     return CallRequest(f"call-{i}", "t1", "run-1", f"LN-{i}", "+33612345678", {"agentId": "a1"}, "c1", 25)
-
-
-class FakeConnect:
-    def __init__(self, errors: list[str]) -> None:
-        self.errors = errors
-        self.requests: list[dict[str, Any]] = []
-
-    def start_outbound_voice_contact(self, **kwargs: Any) -> dict[str, Any]:
-        self.requests.append(kwargs)
-        if self.errors:
-            code = self.errors.pop(0)
-            raise ClientError({"Error": {"Code": code, "Message": "nope"}}, "StartOutboundVoiceContact")
-        return {"ContactId": "contact-1"}
 
 
 def test_connect_is_used_only_when_instance_queue_and_flow_are_set() -> None:
@@ -49,23 +34,6 @@ def test_connect_refusal_fails_that_call_with_its_reason() -> None:
     client = FakeConnect(["DestinationNotAllowedException"])
     dialer = ConnectDialer(ConnectSettings("i-1", "q-1", "f-1"), client=client, sleep=lambda _: None)
     assert dialer.request_calls([request(1), request(2)]) == ["DestinationNotAllowedException: nope", None]
-
-
-class FakeEvents:
-    def __init__(self, fail_first: int) -> None:
-        self.fail_first = fail_first
-        self.calls: list[list[dict[str, Any]]] = []
-
-    def put_events(self, Entries: list[dict[str, Any]]) -> dict[str, Any]:
-        self.calls.append(Entries)
-        results: list[dict[str, Any]] = []
-        for _ in Entries:
-            if self.fail_first:
-                self.fail_first -= 1
-                results.append({"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"})
-            else:
-                results.append({"EventId": "e"})
-        return {"Entries": results, "FailedEntryCount": 0}
 
 
 def test_eventbridge_sends_10_a_call_and_retries_failed_entries_only() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.collections.rules import CheckedCollection, Failure, check_collection
-from tests.integration.test_collections_api import SEED_BODY
+from tests.api_requests import SEED_BODY
 
 TODAY = date(2026, 3, 30)  # a Monday; Good Friday is 3 April 2026, Easter Monday 6 April
 CREDITOR = "FR72ZZZ123456"

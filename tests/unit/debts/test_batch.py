@@ -1,4 +1,4 @@
-"""The batch use case of seed 000 on in-memory ports: skipping, civility, e-mail checks, timelines,
+"""The debts batch use case on in-memory ports: skipping, civility, e-mail checks, timelines,
 credits, idempotent retries."""
 
 from __future__ import annotations
@@ -7,14 +7,16 @@ from datetime import date, datetime
 from typing import Any
 
 import dns.exception
-import dns.resolver
 import pytest
 
 from debtload.domain import request_ids
 from debtload.domain.debts import batch
 from debtload.domain.debts.timelines import Timeline
 from debtload.domain.errors import BadRequest, PaymentRequired
-from tests.unit.debts.fakes import NOW, MemoryCredits, MemoryDebts, MemoryTimelines, services
+from tests.fakes.debts import MemoryCredits, MemoryDebts, MemoryTimelines, services
+from tests.fakes.dns import FakeResolver, Mx
+
+NOW = datetime.fromisoformat("2026-11-20T10:30:00+00:00")  # a Friday; 11:30 in Paris
 
 
 def debt(i: int, **changes: Any) -> dict[str, Any]:
@@ -75,32 +77,12 @@ def test_auto_civility_off_infers_and_charges_nothing() -> None:
     assert "civility" not in outcome.debts[0].fields and outcome.civility_credits == 0
 
 
-class _Mx:
-    def __init__(self, preference: int, exchange: str) -> None:
-        self.preference = preference
-        self.exchange = dns.name.from_text(exchange)
-
-
-class Resolver:
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-
-    def resolve(self, qname: str, rdtype: str) -> object:
-        self.asked.append(qname)
-        answers: dict[str, Any] = {
-            "orange.fr": [_Mx(10, "smtp-in.orange.fr.")],
-            "slow.fr": dns.exception.Timeout(),
-        }
-        answer = answers.get(qname, dns.resolver.NXDOMAIN())
-        if isinstance(answer, BaseException):
-            raise answer
-        if rdtype != "MX":
-            raise dns.resolver.NoAnswer
-        return answer
+def _resolver() -> FakeResolver:
+    return FakeResolver({"orange.fr": [Mx(10, "smtp-in.orange.fr.")], "slow.fr": dns.exception.Timeout()})
 
 
 def test_email_validation_dedupes_bills_per_five_and_suppresses_undeliverable() -> None:
-    resolver = Resolver()
+    resolver = _resolver()
     emails = [
         "a@orange.fr",
         "A@orange.fr",

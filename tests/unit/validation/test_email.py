@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 
 import dns.exception
 import dns.resolver
@@ -19,6 +18,7 @@ from debtload.validation.email import (
     check_email_syntax,
     dedup_key,
 )
+from tests.fakes.dns import FakeResolver, Mx
 
 
 @pytest.mark.parametrize(
@@ -69,35 +69,12 @@ def test_dedup_key_is_case_insensitive_on_the_normalized_address() -> None:
 # --- deliverability ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Mx:
-    preference: int
-    exchange: str
-
-
-class FakeResolver:
-    """Stands in for dns.resolver.Resolver: email-validator only calls resolve(qname, rdtype)."""
-
-    def __init__(self, mx: dict[str, object]) -> None:
-        self.mx = mx
-        self.calls: list[tuple[str, str]] = []
-
-    def resolve(self, qname: str, rdtype: str) -> object:
-        self.calls.append((qname, rdtype))
-        answer = self.mx.get(qname, dns.resolver.NXDOMAIN())
-        if rdtype != "MX" and not isinstance(answer, BaseException):
-            raise dns.resolver.NoAnswer
-        if isinstance(answer, BaseException):
-            raise answer
-        return answer
-
-
 def _resolver() -> FakeResolver:
     return FakeResolver(
         {
-            "orange.fr": [_Mx(10, "smtp-in.orange.fr.")],
-            "gmail.com": [_Mx(5, "gmail-smtp-in.l.google.com."), _Mx(10, "alt1.gmail-smtp-in.l.google.com.")],
-            "nullmx.fr": [_Mx(0, ".")],
+            "orange.fr": [Mx(10, "smtp-in.orange.fr.")],
+            "gmail.com": [Mx(5, "gmail-smtp-in.l.google.com."), Mx(10, "alt1.gmail-smtp-in.l.google.com.")],
+            "nullmx.fr": [Mx(0, ".")],
             "nomail.fr": dns.resolver.NoAnswer(),
             "slow.fr": dns.exception.Timeout(),
             "broken.fr": dns.resolver.NoNameservers(),

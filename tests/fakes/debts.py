@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 
+from debtload.domain.credits import CreditsView
 from debtload.domain.debts.batch import BatchServices
 from debtload.domain.debts.model import Debt, ExistingDebt
 from debtload.domain.debts.timelines import Timeline
@@ -75,7 +75,7 @@ class MemoryCredits:
         self.balance -= amount
         return True
 
-    def view(self, tenant_id: str, ledger_limit: int) -> object:
+    def view(self, tenant_id: str, ledger_limit: int) -> CreditsView:
         raise NotImplementedError
 
 
@@ -96,6 +96,3 @@ def services(
         credits=credits or MemoryCredits(),
         check_emails=checker,
     )
-
-
-NOW = datetime.fromisoformat("2026-11-20T10:30:00+00:00")  # a Friday; 11:30 in Paris
