@@ -9,7 +9,8 @@ import pytest
 from debtload.domain.calls import failure as call_run_failure
 from debtload.domain.calls.summary import COMPLETED_EVENT, summarize
 from debtload.domain.errors import NotFound
-from tests.unit.test_call_runs import NOW, MemoryCallRuns, RecordingDialer, RecordingPublisher, dispatch
+from tests.fakes.calls import NOW, MemoryCallRuns, RecordingDialer, dispatch
+from tests.fakes.jobs import RecordingPublisher
 
 LAMBDA_ERROR = {
     "Error": "RuntimeError",

@@ -5,19 +5,9 @@ from datetime import UTC, datetime, time
 import pytest
 
 from debtload.domain.campaigns import campaign as campaigns
-from debtload.domain.campaigns.campaign import CallWindow, Campaign
+from debtload.domain.campaigns.campaign import CallWindow
 from debtload.domain.errors import NotFound, ValidationFailed
-
-
-class MemoryCampaigns:
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], Campaign] = {}
-
-    def put_campaign(self, tenant_id: str, campaign: Campaign) -> None:
-        self.items[(tenant_id, campaign.campaign_id)] = campaign
-
-    def get_campaign(self, tenant_id: str, campaign_id: str) -> Campaign | None:
-        return self.items.get((tenant_id, campaign_id))
+from tests.fakes.campaigns import MemoryCampaigns
 
 
 def test_a_campaign_is_created_with_defaults_and_read_back_by_its_tenant_only() -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -8,8 +7,8 @@ import pytest
 
 from debtload.domain.campaigns import customers
 from debtload.domain.campaigns.campaign import Campaign, ServiceType
-from debtload.domain.campaigns.customers import Customer
 from debtload.domain.errors import ValidationFailed
+from tests.fakes.campaigns import MemoryCustomers
 
 
 def campaign(service_type: ServiceType = "debt_collection") -> Campaign:
@@ -32,23 +31,6 @@ def loan(i: int, **changes: Any) -> dict[str, Any]:
     }
     record.update(changes)
     return {k: v for k, v in record.items() if v is not None}
-
-
-class MemoryCustomers:
-    def __init__(self, fail_batches: Sequence[int] = ()) -> None:
-        self.items: dict[tuple[str, str], dict[str, Any]] = {}
-        self.batches: list[int] = []
-        self.fail_batches = set(fail_batches)
-
-    def write_customers(
-        self, tenant_id: str, campaign_id: str, batch: Sequence[Customer], updated_at: str
-    ) -> None:
-        number = len(self.batches)
-        self.batches.append(len(batch))
-        if number in self.fail_batches:
-            raise ConnectionError("table unavailable")
-        for customer in batch:
-            self.items[(campaign_id, customer.customer_id)] = customer.fields
 
 
 def test_three_valid_records_give_the_seed_answer() -> None:
