@@ -4,14 +4,12 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
-from debtload.api.authorizer import authorize
+from debtload.api.authorizer import authorize, tenant_keys
 from debtload.config import Config
 from debtload.log_masking import masked_logger
 
 logger = masked_logger()
-repository = DynamoTenantRepository(DynamoTable(Config.from_env().table_name))
+repository = tenant_keys(Config.from_env())
 
 
 @logger.inject_lambda_context(log_event=False)  # the event carries the API key

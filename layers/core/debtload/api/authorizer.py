@@ -14,8 +14,18 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     APIGatewayAuthorizerResponse,
 )
 
+from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
 from debtload.api.principal import principal_to_context
+from debtload.config import Config
 from debtload.domain.tenants import TenantRepository, authenticate, extract_api_key
+
+
+def tenant_keys(config: Config) -> TenantRepository:
+    """The authorizer function's composition root. It needs only the tenants' keys, so it builds only
+    their store: the api's root (api/dependencies.py) would load every route's adapters on a cold
+    start that runs before each first request."""
+    return DynamoTenantRepository(DynamoTable(config.table_name))
 
 
 class Unauthorized(Exception):
