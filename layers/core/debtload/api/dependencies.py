@@ -1,7 +1,7 @@
 """The api function's composition root: every adapter and service the routes use is built here,
-once per process, and handed to the routers, which never import an adapter (import-linter,
-.importlinter) nor build a service. The task functions' root is tasks/wiring.py; what both build
-the same way is built by debtload/service_builders.py."""
+once per process, and handed to the routers, which never import an adapter (an import-linter
+contract in pyproject.toml) nor build a service. The task functions' root is tasks/wiring.py, the
+authorizer's is api/authorizer.tenant_keys; what two roots build alike is in service_builders.py."""
 
 from __future__ import annotations
 
