@@ -69,7 +69,7 @@ build: $(DEV_STAMP) ## sam build (arm64, no container needed); the layer ships .
 deploy: build ## sam deploy --guided
 	$(SAM) deploy --guided
 
-bench: $(DEV_STAMP) ## Measure the DESIGN §6 budgets; writes benchmarks/results.json
+bench: $(DEV_STAMP) ## Measure the budgets in docs/performance.md; writes benchmarks/results.json
 	$(BIN)/python -m benchmarks
 
 tenant: $(RUN_STAMP) ## Create a tenant and key: make tenant NAME=acme [SCOPES="debts:write debts:read"] [CREDITS=n] [STACK=name]

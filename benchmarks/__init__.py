@@ -1,1 +1,1 @@
-"""`make bench`: the DESIGN §6 budgets, measured (never asserted by timed tests)."""
+"""`make bench`: the budgets of docs/performance.md, measured (never asserted by timed tests)."""

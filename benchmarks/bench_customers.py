@@ -1,6 +1,6 @@
-"""10,000 customers in one POST /customers/add/bulk through the ApiFunction handler (DESIGN §6: at most
-1 s of handler time and 200 MB peak memory), DynamoDB reached over loopback at a stub that answers
-at once, so the figure is our code plus botocore, not moto's backend."""
+"""10,000 customers in one POST /customers/add/bulk through the ApiFunction handler (docs/performance.md: at
+most 1 s of handler time and 200 MB peak memory), DynamoDB reached over loopback at a stub that answers at
+once, so the figure is our code plus botocore, not moto's backend."""
 
 from __future__ import annotations
 

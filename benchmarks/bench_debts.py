@@ -1,5 +1,5 @@
-"""POST /debts/batch with 1,000 realistic debts through the ApiFunction handler (DESIGN §6: at most
-80 ms and 4x the phone floor), DynamoDB at a loopback stub that answers at once; and the DynamoDB
+"""POST /debts/batch with 1,000 realistic debts through the ApiFunction handler (docs/performance.md: at
+most 80 ms and 4x the phone floor), DynamoDB at a loopback stub that answers at once; and the DynamoDB
 calls one request makes (budget: ceil(created/25) + a constant)."""
 
 from __future__ import annotations

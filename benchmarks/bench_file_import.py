@@ -1,5 +1,5 @@
-"""A 100,000-row CSV dropped into S3 in the local stack, until its report exists (DESIGN §6: within
-2x a hand-rolled importer into the same local DynamoDB, measured in the same run; memory flat).
+"""A 100,000-row CSV dropped into S3 in the local stack, until its report exists (docs/performance.md:
+within 2x a hand-rolled importer into the same local DynamoDB, measured in the same run; memory flat).
 
 The file is a French debts export (issue 8's must-show kind); the hand-rolled importer is what most
 teams write instead: csv.DictReader + boto3 Table.batch_writer, no validation. Memory is measured with tracemalloc on the file-reading path (S3 stream -> rows ->

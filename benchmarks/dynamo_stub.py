@@ -1,4 +1,4 @@
-"""A loopback DynamoDB that answers at once (DESIGN §6), so a benchmark measures our code plus
+"""A loopback DynamoDB that answers at once (docs/performance.md), so a benchmark measures our code plus
 botocore rather than moto's backend. It speaks just enough of the JSON protocol: writes succeed,
 reads find the items a benchmark registers, and every call is counted by operation.
 

@@ -41,8 +41,8 @@ def seed_demo_tenant(repo: DynamoTenantRepository) -> None:
 
 
 def seed_demo_data(repo: DynamoTenantRepository) -> None:
-    """The demo tenant plus what the event files point at: a call run of 3 customers, an outbox event,
-    the two cases of seed 003's example, and a job of 2 case notes whose only chunk is waiting."""
+    """The demo tenant plus what the event files point at: a call run of 3 customers, an outbox event, the two
+    cases of the Ingestion Jobs API's example, and a job of 2 case notes whose only chunk is waiting."""
     seed_demo_tenant(repo)
     cases = DynamoCaseStore(repo.table)
     for number, case_id in enumerate(DEMO_CASE_IDS, start=1):

@@ -1,5 +1,5 @@
-"""Seed 001 through the running stack over real HTTP: the seed's curl body verbatim, a future closed
-day rolled to the next TARGET2 day, and a 5,000-collection bulk counted exactly."""
+"""The bank's bulk collections API through the running stack over real HTTP: its curl body verbatim, a future
+closed day rolled to the next TARGET2 day, and a 5,000-collection bulk counted exactly."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Seed 000 through the running stack over real HTTP: the must-show batch, a replay, the debts it
-created, and a debts CSV dropped into the bucket with boto3."""
+"""The Batch Create Debts API through the running stack over real HTTP: the must-show batch, a replay, the
+debts it created, and a debts CSV dropped into the bucket with boto3."""
 
 from __future__ import annotations
 

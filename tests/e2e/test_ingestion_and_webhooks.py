@@ -90,7 +90,7 @@ def receiver() -> Iterator[Receiver]:
     r.server.shutdown()
 
 
-def test_seed_003_example_then_signed_webhook_after_a_failed_delivery(
+def test_the_ingestion_jobs_example_then_signed_webhook_after_a_failed_delivery(
     local_stack: Running, receiver: Receiver
 ) -> None:
     # Given a tenant whose webhook receiver fails its first delivery, and two cases

@@ -1,5 +1,5 @@
-"""Seed 001 through the real api and worker handlers with moto: bulks, rules, single collections,
-cancellation, the listing, webhooks and the pain.008 export."""
+"""The bank's bulk collections API through the real api and worker handlers with moto: bulks, rules, single
+collections, cancellation, the listing, webhooks and the pain.008 export."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Seed 002 through the real api handler with moto: campaigns, bulk customers, their status codes."""
+"""The Bulk Add Customers API through the real api handler with moto: campaigns, bulk customers,
+their status codes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Seed 000 through the real api handler with moto: the batch split, credits, idempotency, upserts,
-single-debt CRUD and timelines."""
+"""The Batch Create Debts API through the real api handler with moto: the batch split, credits, idempotency,
+upserts, single-debt CRUD and timelines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Seed 003 through the real handlers with moto: cases, sync notes, ingestion jobs, rows export."""
+"""The Ingestion Jobs API through the real handlers with moto: cases, sync notes, ingestion jobs,
+rows export."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Price tables of seed 000."""
+"""Price tables of the Batch Create Debts API."""
 
 from __future__ import annotations
 

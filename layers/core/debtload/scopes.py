@@ -1,4 +1,4 @@
-"""The scopes an API key can carry (DESIGN §3). A route names the one it needs."""
+"""The scopes an API key can carry (listed in docs/api.md). A route names the one it needs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Seed 001's rules on check_collection alone: scheduling on TARGET2 days, and the order of checks."""
+"""The rules of the bank's bulk collections API on check_collection alone: scheduling on TARGET2 days, and the
+order of checks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seed 000's per-debt rules, one by one, on check_debt alone."""
+"""The Batch Create Debts API's per-debt rules, one by one, on check_debt alone."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Records live in the single table under the tenant's partition (static PK `TENANT#<id>`), so they
 follow the tenant rule and expire through the table's TTL attribute. powertools gives the semantics
-DESIGN §3 asks for: a stored response for a replay, IdempotencyValidationError when the body differs
+docs/api.md promises: a stored response for a replay, IdempotencyValidationError when the body differs
 (422 here), IdempotencyAlreadyInProgressError while the first call runs (409), and no record when the
 call raises, so a field-level 400 is never stored.
 

@@ -1,4 +1,4 @@
-"""Collection cases (seed 003's `caseId`): what notes attach to. A case belongs to one tenant."""
+"""Collection cases (the Ingestion Jobs API's `caseId`): what notes attach to, each of one tenant."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Ingestion jobs of seed 003: the envelope rules of POST /ingestion-jobs and the row processor
-that turns each row into a case note through the same code as the sync note endpoint."""
+"""Ingestion jobs, as the Ingestion Jobs API has them: the envelope rules of POST /ingestion-jobs and the row
+processor that turns each row into a case note through the same code as the sync note endpoint."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-NOTE_TYPE = 0  # PartnerIngestEventType.Note, the only type seed 003 supports
+NOTE_TYPE = 0  # PartnerIngestEventType.Note, the only type the Ingestion Jobs API supports
 MAX_DESCRIPTION = 10_000
 MAX_EXTERNAL_REF = 255
 CLOCK_SKEW = timedelta(minutes=5)
@@ -75,7 +75,7 @@ class NoteStore(Protocol):
 
 
 def parse_event_date(raw: Any, default: datetime, now: datetime) -> tuple[str | None, str | None]:
-    """(ISO 8601 UTC date, error). A missing date is the submission time (seed 003)."""
+    """(ISO 8601 UTC date, error). A missing date is the submission time, as in the Ingestion Jobs API."""
     if raw is None or raw == "":
         return default.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"), None
     if not isinstance(raw, str):

@@ -1,4 +1,4 @@
-"""Every credit price of seed 000 (Batch Create Debts), in one place.
+"""Every credit price of the Batch Create Debts API, in one place.
 
 Prices are business terms, not code: they live here as data so a change is one edit, and no other
 module hard-codes a number of credits.
@@ -99,12 +99,12 @@ def destination_for(region: str, table: PriceTable = DEFAULT_PRICES) -> Destinat
 
 
 def civility_credits(n_debts_needing_detection: int) -> int:
-    """Seed 000: 1 credit per 100 debts needing civility detection, rounded up."""
+    """1 credit per 100 debts needing civility detection, rounded up."""
     return _per_started_block(n_debts_needing_detection, _CIVILITY_DEBTS_PER_CREDIT)
 
 
 def email_validation_credits(n_billable_results: int) -> int:
-    """Seed 000: 1 credit per 5 billable validation results (after de-duplication), rounded up."""
+    """1 credit per 5 billable validation results (after de-duplication), rounded up."""
     return _per_started_block(n_billable_results, _EMAIL_RESULTS_PER_CREDIT)
 
 

@@ -1,4 +1,5 @@
-"""Per-tenant rate limits by route class, in fixed windows (DESIGN §3; seed 000: 50 batches an hour)."""
+"""Per-tenant rate limits by route class, in fixed windows (docs/api.md; 50 batches an hour, as the Batch
+Create Debts API allows)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Rows that are not data (seed 000): empty rows and the instruction rows of import templates.
+"""Rows that are not data (as the Batch Create Debts API skips them): empty rows and the instruction rows of
+import templates.
 
 Shared by the API (a debt object's values) and file imports (a row's cells), so a row is skipped for
 the same reason whichever way it arrives.

@@ -58,9 +58,9 @@ class DynamoCampaignStore:
     ) -> None:
         pk = keys.tenant_pk(tenant_id)
         prefix = keys.campaign_customer_prefix(campaign_id)
-        # The record's fields travel as one JSON attribute: serialising ~12 attributes per item
-        # through boto3 and botocore cost ~45 µs an item, about half of DESIGN §6's budget for
-        # 10,000 records. What is looked up or dialled stays a top-level attribute.
+        # The record's fields travel as one JSON attribute: serialising ~12 attributes per item through boto3
+        # and botocore cost ~45 µs an item, about half of the budget for 10,000 records in
+        # docs/performance.md. What is looked up or dialled stays a top-level attribute.
         items = [
             {
                 "PK": pk,

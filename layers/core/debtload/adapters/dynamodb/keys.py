@@ -81,8 +81,8 @@ def case_notes_gsi_pk(tenant_id: str, case_id: str) -> str:
     return f"{tenant_pk(tenant_id)}#CASE#{case_id}#NOTES"
 
 
-# Campaigns and their customers (seed 002). A customer's key is (campaign, loan_id | lead_id), so
-# re-adding a record overwrites it: the upsert the seed asks for, and idempotent retries.
+# Campaigns and their customers (the Bulk Add Customers API). A customer's key is (campaign, loan_id |
+# lead_id), so re-adding a record overwrites it: the upsert the seed asks for, and idempotent retries.
 def campaign_sk(campaign_id: str) -> str:
     return f"CAMPAIGN#{campaign_id}"
 
@@ -99,8 +99,8 @@ def call_batch_prefix(call_run_id: str) -> str:
     return f"CALLRUN#{call_run_id}#BATCH#"
 
 
-# Debts and timelines (seed 000). A debt's id is derived from its internal_id when it has one, so the
-# upsert by internal_id is an overwrite of the same key. GSI1 lists the debts of one import.
+# Debts and timelines (the Batch Create Debts API). A debt's id is derived from its internal_id when it has
+# one, so the upsert by internal_id is an overwrite of the same key. GSI1 lists the debts of one import.
 def debt_sk(debt_id: str) -> str:
     return f"DEBT#{debt_id}"
 
@@ -124,8 +124,8 @@ def job_call_runs_gsi_pk(tenant_id: str, job_id: str) -> str:
     return f"{tenant_pk(tenant_id)}#JOB#{job_id}#CALLRUNS"
 
 
-# SEPA collections (seed 001). A bulk is a job; GSI1 lists a bulk's collections in row order. The
-# claim items make "one debtor IBAN per mandate" and "unique end_to_end_id" conditional writes, and
+# SEPA collections (the bank's bulk collections API). A bulk is a job; GSI1 lists a bulk's collections in row
+# order. The claim items make "one debtor IBAN per mandate" and "unique end_to_end_id" conditional writes, and
 # the export queue holds the confirmed collections by collection date until a bank file takes them.
 def collection_sk(collection_id: str) -> str:
     return f"COLLECTION#{collection_id}"

@@ -1,5 +1,5 @@
-"""POST /campaigns and GET /campaigns/{id} (seed 002): a campaign's service type decides which
-fields its customer records need."""
+"""POST /campaigns and GET /campaigns/{id} (as the Bulk Add Customers API has them): a campaign's service type
+decides which fields its customer records need."""
 
 from __future__ import annotations
 

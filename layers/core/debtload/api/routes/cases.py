@@ -1,4 +1,4 @@
-"""Cases and the synchronous note endpoint (seed 003)."""
+"""Cases and the synchronous note endpoint, with the Ingestion Jobs API's note fields."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class NoteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = Field(max_length=notes.MAX_DESCRIPTION)
-    eventDate: str | None = None  # seed 003 field names
+    eventDate: str | None = None  # the Ingestion Jobs API's field names
     externalRef: str | None = Field(default=None, max_length=notes.MAX_EXTERNAL_REF)
 
 

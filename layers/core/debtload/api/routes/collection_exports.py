@@ -1,4 +1,5 @@
-"""POST /collections/exports and GET /collections/exports/{id}: pain.008 bank files (beyond seed 001)."""
+"""POST /collections/exports and GET /collections/exports/{id}: pain.008 bank files (beyond the bank's bulk
+collections API)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""SEPA collections (seed 001): bulks on the job engine, single collections, cancellation, and the
-pain.008 bank-file exports."""
+"""SEPA collections (the bank's bulk collections API): bulks on the job engine, single collections,
+cancellation, and the pain.008 bank-file exports."""
 
 from __future__ import annotations
 

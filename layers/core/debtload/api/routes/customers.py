@@ -1,5 +1,5 @@
-"""POST /customers/add/bulk (seed 002): up to 10,000 records into a campaign, 201/207/400, and with
-initiateCall a call run whose calls the InitiateCalls workflow starts in batches of 500."""
+"""POST /customers/add/bulk (the Bulk Add Customers API): up to 10,000 records into a campaign, 201/207/400,
+and with initiateCall a call run whose calls the InitiateCalls workflow starts in batches of 500."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Debts (seed 000): POST /debts/batch, single-debt CRUD, and the timelines debts attach to."""
+"""Debts (the Batch Create Debts API): POST /debts/batch, single-debt CRUD, and the timelines
+debts attach to."""
 
 from __future__ import annotations
 

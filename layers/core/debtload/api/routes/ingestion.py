@@ -1,4 +1,5 @@
-"""POST /ingestion-jobs and GET /ingestion-jobs/{jobId}: seed 003's shapes and integer statuses."""
+"""POST /ingestion-jobs and GET /ingestion-jobs/{jobId}: the Ingestion Jobs API's shapes and
+integer statuses."""
 
 from __future__ import annotations
 

@@ -1,2 +1,2 @@
-"""SEPA Direct Debit collections (seed 001): rules, bulks on the job engine, single collections,
-cancellation and the pain.008 bank files."""
+"""SEPA Direct Debit collections (the bank's bulk collections API): rules, bulks on the job engine, single
+collections, cancellation and the pain.008 bank files."""

@@ -1,5 +1,5 @@
-"""Bulks of collections (seed 001): the envelope of POST /collections/bulks, the bulk's aggregated
-state, and the job engine's row processor that runs each collection."""
+"""Bulks of collections (the bank's bulk collections API): the envelope of POST /collections/bulks, the bulk's
+aggregated state, and the job engine's row processor that runs each collection."""
 
 from __future__ import annotations
 

@@ -1,1 +1,2 @@
-"""Debts (seed 000): row-by-row validation, the batch use case, single-debt CRUD and timelines."""
+"""Debts (the Batch Create Debts API): row-by-row validation, the batch use case, single-debt
+CRUD and timelines."""

@@ -1,4 +1,4 @@
-"""Batch Create Debts (seed 000): up to 1,000 debts in one synchronous request.
+"""Batch Create Debts: up to 1,000 debts in one synchronous request.
 
 Every row is checked on its own; failures never stop the others. Then, for the valid ones: civility
 inferred from first names, timelines resolved, e-mails MX-checked when asked, ids fixed, the credits
@@ -231,7 +231,7 @@ def _check_rows(
 
 
 def _infer_civilities(candidates: Sequence[_Candidate], infer: Callable[[str], str | None]) -> None:
-    """Seed 000: a debt with a first name and no civility needs detection (and is billed for it)
+    """A debt with a first name and no civility needs detection (and is billed for it)
     whether or not the name tells; an ambiguous or unknown name leaves civility empty."""
     for candidate in candidates:
         values = candidate.fields.values

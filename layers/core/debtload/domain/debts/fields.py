@@ -1,7 +1,7 @@
-"""One debt's fields, checked and normalised (seed 000's Create Debt rules), with no I/O.
+"""One debt's fields, checked and normalised (the Batch Create Debts API's per-debt rules), with no I/O.
 
-Plain Python over the parsed JSON rather than a pydantic model per debt: a batch of 1,000 must fit
-DESIGN §6's 80 ms, errors must come out in the seed's `{field: [messages]}` shape, and every failing
+Plain Python over the parsed JSON rather than a pydantic model per debt: a batch of 1,000 must fit the 80 ms
+of docs/performance.md, errors must come out in the seed's `{field: [messages]}` shape, and every failing
 field of a row is reported at once rather than the first one only.
 """
 

@@ -1,4 +1,5 @@
-"""Timelines (seed 000): named collection workflows that debts attach to, and when a debt starts one.
+"""Timelines (from the Batch Create Debts API): named collection workflows that debts attach to, and when
+a debt starts one.
 
 `next_day` starts on the next business day for the debtor: weekends, French public holidays (those
 of the debtor's overseas department where it has its own, e.g. 20 December in Réunion) and the

@@ -116,7 +116,7 @@ DEBTS = KindSpec(
 
 
 def to_collection(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A flat collections row as the nested body of POST /collections (seed 001). Absent fields stay
+    """A flat collections row as the nested body of POST /collections. Absent fields stay
     absent, so the processor reports them exactly as the API would."""
 
     def pick(names: Mapping[str, str]) -> dict[str, Any]:
@@ -176,7 +176,7 @@ def _euros_to_cents(value: Any) -> Any:
 COLLECTIONS = KindSpec(
     kind="collections",
     fields={
-        # The API's amount is in cents (seed 001); a spreadsheet's "Montant" is in euros.
+        # The API's amount is in cents; a spreadsheet's "Montant" is in euros.
         "amount": FieldSpec(INT, ("amount_cents", "Montant en centimes", "Montant (centimes)")),
         "amount_eur": FieldSpec(
             N, ("Montant", "Montant du prélèvement", "Montant (EUR)", "Montant en euros")
@@ -233,7 +233,7 @@ CUSTOMERS = KindSpec(
 
 
 def check_note_type(record: Mapping[str, Any]) -> str | None:
-    """POST /ingestion-jobs refuses a request with another type (seed 003); a file fails the row."""
+    """POST /ingestion-jobs refuses a request with another type; a file fails the row."""
     value = record.get("type")
     if type(value) is not int or value != NOTE_TYPE:
         return f"type {value!r} is not supported; only {NOTE_TYPE} (Note) is"
@@ -254,7 +254,7 @@ NOTES = KindSpec(
         ),
     },
     required=("caseId", "description"),
-    defaults={"type": NOTE_TYPE},  # seed 003 supports only type 0 (Note); files rarely carry the column
+    defaults={"type": NOTE_TYPE},  # only type 0 (Note) is supported; files rarely carry the column
     check=check_note_type,
 )
 

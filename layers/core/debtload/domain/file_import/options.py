@@ -27,7 +27,7 @@ OPTIONS: tuple[MetadataOption, ...] = (
         frozenset({"debts", "customers"}),
         "true: accept phones in expensive destinations (DOM-TOM, Maghreb...) for every row",
     ),
-    MetadataOption("batch-name", frozenset({"debts"}), "name of the import batch (seed 000 batch_name)"),
+    MetadataOption("batch-name", frozenset({"debts"}), "name of the import batch (the API's batch_name)"),
     MetadataOption(
         "civility-completion", frozenset({"debts"}), "false: do not complete civility from first names"
     ),
@@ -87,7 +87,7 @@ def read_options(kind: str, metadata: Mapping[str, str]) -> ImportOptions:
     if "initiate-call" in given and _flag("initiate-call", given["initiate-call"]):
         agent = given.get("agent-id", "").strip()
         if not agent:
-            raise OptionProblem("x-amz-meta-initiate-call needs x-amz-meta-agent-id (seed 002 callConfig)")
+            raise OptionProblem("x-amz-meta-initiate-call needs x-amz-meta-agent-id (callConfig.agentId)")
         job["initiateCall"] = True
         job["callConfig"] = {"agentId": agent, "dispositionId": given.get("disposition-id") or None}
     delimiter = None

@@ -6,8 +6,8 @@ import uuid
 
 from debtload.domain.jobs.model import Job, JobStatus, OutboxEvent
 
-# Seed 001 announces a finished bulk of collections as its own event; webhooks subscribed under the
-# seed's name (bulk_collections_completed) receive it too.
+# The bank's bulk collections API announces a finished bulk as its own event; webhooks subscribed
+# under that API's name (bulk_collections_completed) receive it too.
 BULK_COLLECTIONS_COMPLETED = "collections.bulk.completed"
 
 

@@ -21,7 +21,7 @@ class JobStatus(StrEnum):
 
     @property
     def code(self) -> int:
-        """The integer AsyncJobStatus of seed 003 (0 Queued .. 4 Failed)."""
+        """The integer AsyncJobStatus of the Ingestion Jobs API (0 Queued .. 4 Failed)."""
         return _CODES[self]
 
 
