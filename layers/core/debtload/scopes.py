@@ -1,4 +1,5 @@
-"""The scopes an API key can carry (listed in docs/api.md). A route names the one it needs."""
+"""The scopes an API key can carry (listed in docs/api.md). Each route's scope is set once, in
+api/route_scopes.py."""
 
 from __future__ import annotations
 
