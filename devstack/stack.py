@@ -30,6 +30,7 @@ LOCAL_PARAMETERS = {
     # Loopback receivers are how webhooks are tried locally; deployed stacks keep refusing them.
     "WebhookAllowPrivateTargets": "true",
 }
+LOCAL_POOL_CONNECTIONS = 200
 
 
 def _gateway_responses(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, GatewayResponse]:
@@ -158,6 +159,10 @@ class LocalStack:
         changes = {**SHARED_ENVIRONMENT, "AWS_ENDPOINT_URL": endpoint, "MOTO_PORT": port}
         self._saved_environment = {name: os.environ[name] for name in changes if name in os.environ}
         os.environ.update(changes)
+        # Every function thread of this process shares one client per service: 20 job workers, each
+        # with up to DYNAMODB_BATCH_CONCURRENCY (8) batch calls at once, plus the API's request threads,
+        # the webhook pollers and the async invokers. Below that, urllib3 logs "Connection pool is full".
+        aws.reserve_connections(LOCAL_POOL_CONNECTIONS)
         aws.reset_clients()
 
     @staticmethod

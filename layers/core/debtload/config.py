@@ -37,6 +37,7 @@ class Config:
     call_max_concurrency: int = 1
     call_batch_wait_seconds: int = 0
     call_prices: PriceTable = DEFAULT_PRICES
+    dynamodb_batch_concurrency: int = 8
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -62,4 +63,5 @@ class Config:
                 _int(env, "DEFAULT_CALL_CREDITS", DEFAULT_PRICES.default_other),
                 env.get("CALL_CREDITS_PER_COUNTRY", ""),
             ),
+            dynamodb_batch_concurrency=max(1, _int(env, "DYNAMODB_BATCH_CONCURRENCY", 8)),
         )

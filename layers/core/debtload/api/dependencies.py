@@ -54,7 +54,7 @@ class ApiDependencies:
 
     @classmethod
     def from_config(cls, config: Config) -> ApiDependencies:
-        table = DynamoTable(config.table_name)
+        table = DynamoTable(config.table_name, batch_concurrency=config.dynamodb_batch_concurrency)
         tenants = DynamoTenantRepository(table)
         jobs = DynamoJobStore(table)
         publisher = outbox_publisher(table, config.webhook_queue_url)

@@ -55,7 +55,7 @@ class TaskDependencies:
 
     @classmethod
     def from_config(cls, config: Config) -> TaskDependencies:
-        table = DynamoTable(config.table_name)
+        table = DynamoTable(config.table_name, batch_concurrency=config.dynamodb_batch_concurrency)
         jobs = DynamoJobStore(table)
         imports = DynamoImportStore(table)
         files = S3FileStore()

@@ -1,25 +1,31 @@
 """A thin DynamoDB table: item (de)serialisation, conditional writes, transactions, batched writes.
 
 Batched writes go 25 items per BatchWriteItem and retry UnprocessedItems with exponential backoff
-and jitter until every item is written, so callers never half-write a batch silently.
+and jitter until every item is written, so callers never half-write a batch silently. One request's
+BatchWriteItem (and BatchGetItem) calls run `batch_concurrency` at a time (DYNAMODB_BATCH_CONCURRENCY;
+docs/performance.md, "Concurrent batched I/O"); a lone chunk is called on the caller's thread.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from debtload.adapters import aws
+from debtload.adapters.dynamodb.fan_out import fan_out
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 BATCH_WRITE_LIMIT = 25
+BATCH_GET_LIMIT = 100
+DEFAULT_BATCH_CONCURRENCY = 8
 MAX_UNPROCESSED_RETRIES = 12
 
 
@@ -104,11 +110,18 @@ def set_fields_expression(fields: Mapping[str, Any]) -> tuple[str, dict[str, Any
 
 class DynamoTable:
     def __init__(
-        self, table_name: str, client: Any | None = None, sleep: Callable[[float], None] = time.sleep
+        self,
+        table_name: str,
+        client: Any | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        batch_concurrency: int = DEFAULT_BATCH_CONCURRENCY,
     ) -> None:
         self.name = table_name
         self._client = client
         self._sleep = sleep
+        self.batch_concurrency = max(1, batch_concurrency)
+        if client is None:  # the shared client's pool must hold a request's concurrent calls
+            aws.reserve_connections(self.batch_concurrency + aws.OTHER_CALLS)
 
     @property
     def client(self) -> Any:
@@ -189,26 +202,31 @@ class DynamoTable:
     def batch_get(
         self, key_pairs: Sequence[tuple[str, str]], projection: str | None = None
     ) -> list[dict[str, Any]]:
-        """Items for (PK, SK) pairs, 100 keys a call, retrying UnprocessedKeys; missing keys are absent."""
-        found: list[dict[str, Any]] = []
+        """Items for (PK, SK) pairs, 100 keys a call, retrying UnprocessedKeys; missing keys are absent.
+        Items come in no particular order (BatchGetItem's own); callers key them by their fields."""
         unique = list(dict.fromkeys(key_pairs))
-        for start in range(0, len(unique), 100):
-            request: dict[str, Any] = {
-                "Keys": [serialize({"PK": pk, "SK": sk}) for pk, sk in unique[start : start + 100]]
-            }
-            if projection:
-                request["ProjectionExpression"] = projection
-            for attempt in range(MAX_UNPROCESSED_RETRIES + 1):
-                response = self.client.batch_get_item(RequestItems={self.name: request})
-                found.extend(deserialize(item) for item in response.get("Responses", {}).get(self.name, []))
-                unprocessed = response.get("UnprocessedKeys", {}).get(self.name)
-                if not unprocessed:
-                    break
-                request = unprocessed
-                self._sleep(min(2.0, 0.025 * 2**attempt) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
-            else:
-                raise UnprocessedItemsError("BatchGetItem kept returning unprocessed keys")
-        return found
+        chunks = [unique[start : start + BATCH_GET_LIMIT] for start in range(0, len(unique), BATCH_GET_LIMIT)]
+        if len(chunks) <= 1:
+            return self._get_chunk(chunks[0], projection) if chunks else []
+        pages = fan_out(lambda chunk: self._get_chunk(chunk, projection), chunks, self.batch_concurrency)
+        return [item for page in pages for item in page]
+
+    def _get_chunk(
+        self, key_pairs: Sequence[tuple[str, str]], projection: str | None
+    ) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        request: dict[str, Any] = {"Keys": [serialize({"PK": pk, "SK": sk}) for pk, sk in key_pairs]}
+        if projection:
+            request["ProjectionExpression"] = projection
+        for attempt in range(MAX_UNPROCESSED_RETRIES + 1):
+            response = self.client.batch_get_item(RequestItems={self.name: request})
+            found.extend(deserialize(item) for item in response.get("Responses", {}).get(self.name, []))
+            unprocessed = response.get("UnprocessedKeys", {}).get(self.name)
+            if not unprocessed:
+                return found
+            request = unprocessed
+            self._sleep(min(2.0, 0.025 * 2**attempt) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
+        raise UnprocessedItemsError("BatchGetItem kept returning unprocessed keys")
 
     def transact(self, operations: Sequence[Mapping[str, Any]]) -> None:
         """Operations are TransactWriteItems entries whose Item/Key/values are plain Python values."""
@@ -230,17 +248,29 @@ class DynamoTable:
         return {kind: entry}
 
     def batch_write(self, items: Iterable[Mapping[str, Any]]) -> int:
-        """Put every item; returns the number of BatchWriteItem calls made."""
-        calls = 0
+        """Put every item; returns the number of BatchWriteItem calls made. Raises (after the calls
+        already running have finished) when any chunk could not be written."""
+        chunks = self._write_chunks(items)
+        first = next(chunks, None)
+        if first is None:
+            return 0
+        second = next(chunks, None)
+        if second is None:
+            return self._write_chunk(first)
+        return sum(
+            fan_out(self._write_chunk, itertools.chain((first, second), chunks), self.batch_concurrency)
+        )
+
+    @staticmethod
+    def _write_chunks(items: Iterable[Mapping[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         chunk: list[dict[str, Any]] = []
         for item in items:
             chunk.append({"PutRequest": {"Item": serialize(item)}})
             if len(chunk) == BATCH_WRITE_LIMIT:
-                calls += self._write_chunk(chunk)
+                yield chunk
                 chunk = []
         if chunk:
-            calls += self._write_chunk(chunk)
-        return calls
+            yield chunk
 
     def _write_chunk(self, requests: list[dict[str, Any]]) -> int:
         calls = 0
