@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -119,25 +120,29 @@ def test_worker_killed_mid_chunk_finishes_on_redelivery_without_duplicates(
 
 
 class ThrottlingClient:
-    """Delegates to a real client, but BatchWriteItem first throttles then returns half unprocessed."""
+    """Delegates to a real client, but BatchWriteItem first throttles then returns half unprocessed.
+    A request's chunks are written concurrently, so the call count is kept under a lock."""
 
     def __init__(self, real: Any) -> None:
         self._real = real
         self.batch_calls = 0
+        self._count_lock = threading.Lock()
         self.exceptions = real.exceptions
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
     def batch_write_item(self, RequestItems: dict[str, list[Any]]) -> dict[str, Any]:
-        self.batch_calls += 1
-        if self.batch_calls == 1:
+        with self._count_lock:
+            self.batch_calls += 1
+            call = self.batch_calls
+        if call == 1:
             raise self._real.exceptions.ProvisionedThroughputExceededException(
                 {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
                 "BatchWriteItem",
             )
         ((table, requests),) = RequestItems.items()
-        if self.batch_calls % 2 == 0 and len(requests) > 1:
+        if call % 2 == 0 and len(requests) > 1:
             half = len(requests) // 2
             self._real.batch_write_item(RequestItems={table: requests[:half]})
             return {"UnprocessedItems": {table: requests[half:]}}
