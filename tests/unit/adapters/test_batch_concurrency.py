@@ -56,7 +56,7 @@ class GatedClient:
             self.finished += 1
             self.condition.notify_all()
 
-    def batch_write_item(self, RequestItems: dict[str, list[Any]]) -> dict[str, Any]:  # noqa: N803
+    def batch_write_item(self, RequestItems: dict[str, list[Any]]) -> dict[str, Any]:
         self._enter(chunk_of(RequestItems[TABLE]))
         try:
             return self.write(RequestItems[TABLE])
@@ -141,7 +141,7 @@ class GatedReader(GatedClient):
         super().__init__(bound, chunks)
         self.stored = stored
 
-    def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:  # noqa: N803
+    def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:
         request = RequestItems[TABLE]
         self._enter(str(request["Keys"][-1]["SK"]["S"]))
         try:
@@ -188,7 +188,7 @@ def test_fan_out_keeps_the_tasks_order_and_stops_drawing_tasks_after_a_failure()
             raise ValueError(n)
         return n
 
-    with pytest.raises(ValueError, match="^2$"):
+    with pytest.raises(ValueError, match=r"^2$"):
         fan_out(call, iter(range(100)), 1)
     assert max(ran) <= 3  # at most twice `workers` tasks were queued when task 2 failed
 
