@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+# The first of python3.13 and python3 that really is 3.13: a pyenv shim exists for every installed
+# version but only runs the ones selected (.python-version selects 3.13 in this directory).
+PYTHON ?= $(shell for p in python3.13 python3; do $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null && command -v $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := $(VENV)/sam
@@ -31,7 +33,7 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/python:
-	@test -n "$(PYTHON)" || { echo "Python 3.11 is required"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.13 is required"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 
@@ -63,7 +65,7 @@ lint: $(DEV_STAMP) ## ruff, mypy, import-linter (contracts in pyproject.toml), c
 
 build: $(DEV_STAMP) ## sam build (arm64, no container needed); the layer ships .pyc files
 	$(SAM) build
-	@# Compiled once here rather than at every cold start (cpython-311 .pyc are architecture-independent).
+	@# Compiled once here rather than at every cold start (cpython-313 .pyc are architecture-independent).
 	$(BIN)/python -m compileall -q -j 0 .aws-sam/build/CoreLayer/python
 
 deploy: build ## sam deploy --guided

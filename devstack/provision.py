@@ -141,7 +141,7 @@ class Provisioner:
         for spec in self.template.functions():
             lambda_client.create_function(
                 FunctionName=self.template.physical_name(spec.logical_id),
-                Runtime="python3.11",
+                Runtime=spec.runtime,
                 Role=role_arn,
                 Handler=spec.handler,
                 Code={"ZipFile": code},

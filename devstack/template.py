@@ -202,6 +202,7 @@ class LocalStackTemplate:
                     memory_size=int(self.resolve(props.get("MemorySize", globals_.get("MemorySize", 128)))),
                     environment=environment,
                     events=dict(props.get("Events") or {}),
+                    runtime=str(props.get("Runtime", globals_.get("Runtime", "python3.13"))),
                 )
             )
         return specs

@@ -74,3 +74,4 @@ class FunctionSpec:
     memory_size: int
     environment: dict[str, Any]
     events: dict[str, Any] = field(default_factory=dict)
+    runtime: str = "python3.13"

@@ -11,7 +11,9 @@ from debtload.api.dependencies import ApiDependencies
 from debtload.config import Config
 from debtload.log_masking import masked_logger
 from debtload.observability import traced
+from debtload.snapstart import reseed_after_restore
 
+reseed_after_restore()
 logger = masked_logger()
 metrics = Metrics()
 handle = make_handler(ApiDependencies.from_config(Config.from_env()), logger)

@@ -81,7 +81,7 @@ def _runner(tmp_path: Path, table_name: str = "debtload-Table") -> FunctionRunne
                 "Properties": {
                     "CodeUri": str(code),
                     "Handler": "app.handler",
-                    "Runtime": "python3.11",
+                    "Runtime": "python3.13",
                     "Timeout": 1,
                     "Policies": [{"DynamoDBReadPolicy": {"TableName": table_name}}],
                 },

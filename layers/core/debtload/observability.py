@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-Handler = TypeVar("Handler", bound=Callable[..., Any])
+from typing import Any, cast
 
 
 def tracing_enabled(env: dict[str, str] | None = None) -> bool:
@@ -22,7 +20,7 @@ def tracing_enabled(env: dict[str, str] | None = None) -> bool:
     return in_lambda and not disabled
 
 
-def traced(handler: Handler) -> Handler:
+def traced[Handler: Callable[..., Any]](handler: Handler) -> Handler:
     if not tracing_enabled():
         return handler
     from aws_lambda_powertools import Tracer

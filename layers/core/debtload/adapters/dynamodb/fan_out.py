@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TypeVar
-
-Task = TypeVar("Task")
-Result = TypeVar("Result")
 
 
-def fan_out(call: Callable[[Task], Result], tasks: Iterable[Task], workers: int) -> list[Result]:
+def fan_out[Task, Result](
+    call: Callable[[Task], Result], tasks: Iterable[Task], workers: int
+) -> list[Result]:
     """`call(task)` for every task, results in the tasks' order. Tasks are drawn from `tasks` as room
     frees up (at most twice `workers` wait in the queue), so a generator is consumed while calls run.
     Raises the error of the first failed task (in the tasks' order) among those that ran."""
