@@ -14,6 +14,7 @@ CHECKOV_VENV := $(VENV)/checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+VENV_PY := $(VENV)/.python-3.13
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 NAME ?=
@@ -32,12 +33,15 @@ ADMIN_STACK := $(if $(STACK),--stack $(STACK),)
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(BIN)/python:
+# A .venv made by another Python (3.11 before decision 82) is made anew rather than reused.
+$(VENV_PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.13 is required"; exit 1; }
+	@if [ -d $(VENV) ]; then echo "$(VENV) was not made by Python 3.13: making it anew"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
+	@touch $@
 
-$(RUN_STAMP): requirements-local.txt layers/core/requirements.txt | $(BIN)/python
+$(RUN_STAMP): $(VENV_PY) requirements-local.txt layers/core/requirements.txt
 	$(PIP) -r requirements-local.txt
 	@touch $@
 
