@@ -18,6 +18,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from debtload.adapters import aws
+from debtload.adapters.dynamodb import prebuilt_body
 from debtload.adapters.dynamodb.fan_out import fan_out
 
 _serializer = TypeSerializer()
@@ -126,7 +127,9 @@ class DynamoTable:
     @property
     def client(self) -> Any:
         # Not cached here: tests and the local stack swap endpoints through aws.reset_clients().
-        return self._client if self._client is not None else aws.client("dynamodb")
+        client = self._client if self._client is not None else aws.client("dynamodb")
+        prebuilt_body.install(client)
+        return client
 
     def get(self, pk: str, sk: str, consistent: bool = True) -> dict[str, Any] | None:
         response = self.client.get_item(
