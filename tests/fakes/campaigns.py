@@ -35,3 +35,16 @@ class MemoryCustomers:
             raise ConnectionError("table unavailable")
         for customer in batch:
             self.items[(campaign_id, customer.customer_id)] = customer.fields
+
+    def write_customer_batches(
+        self, tenant_id: str, campaign_id: str, batches: Sequence[Sequence[Customer]], updated_at: str
+    ) -> list[Exception | None]:
+        failures: list[Exception | None] = []
+        for batch in batches:
+            try:
+                self.write_customers(tenant_id, campaign_id, batch, updated_at)
+            except ConnectionError as error:
+                failures.append(error)
+            else:
+                failures.append(None)
+        return failures

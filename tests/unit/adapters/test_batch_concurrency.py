@@ -125,6 +125,25 @@ def test_a_chunk_that_never_writes_raises_once_the_running_calls_are_done() -> N
     assert client.calls == client.finished  # nothing still landing after the error
 
 
+def test_groups_share_one_pool_and_a_failed_group_stops_no_other() -> None:
+    # Given 4 groups of 125 items (5 chunks each), the chunk holding item#0077 never written
+    every = items(500)
+    groups = [every[start : start + 125] for start in range(0, 500, 125)]
+    client = OneChunkNeverWrites(bound=8, chunks=20)
+
+    # When every group is written at once
+    failures = table(client, 8).batch_write_groups(groups)
+
+    # Then the first group reports its error, the others are written whole, on one pool of 8
+    assert isinstance(failures[0], UnprocessedItemsError)
+    assert failures[1:] == [None, None, None]
+    written = {i["SK"] for i in client.written}
+    assert {i["SK"] for i in every[125:]} <= written
+    assert "item#0077" not in written
+    assert client.max_in_flight == 8
+    assert client.in_flight == 0
+
+
 def test_a_lone_chunk_is_written_on_the_callers_thread_and_nothing_makes_no_call() -> None:
     client = GatedClient(bound=1, chunks=1)
     assert table(client, 8).batch_write([]) == 0

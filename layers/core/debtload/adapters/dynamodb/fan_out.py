@@ -51,3 +51,19 @@ def fan_out[Task, Result](
     if failures:
         raise failures[min(failures)]
     return [results[index] for index in sorted(results)]
+
+
+def fan_out_settled[Task, Result](
+    call: Callable[[Task], Result], tasks: Iterable[Task], workers: int
+) -> list[Result | Exception]:
+    """`call(task)` for every task, each task's result or the Exception it raised, in the tasks'
+    order. A failure stops nothing: for callers whose tasks stand alone (one batch of a request
+    failing its own records only)."""
+
+    def settled(task: Task) -> Result | Exception:
+        try:
+            return call(task)
+        except Exception as error:  # the caller reports it as this task's outcome
+            return error
+
+    return fan_out(settled, tasks, workers)

@@ -19,7 +19,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from debtload.adapters import aws
 from debtload.adapters.dynamodb import prebuilt_body
-from debtload.adapters.dynamodb.fan_out import fan_out
+from debtload.adapters.dynamodb.fan_out import fan_out, fan_out_settled
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -263,6 +263,25 @@ class DynamoTable:
         return sum(
             fan_out(self._write_chunk, itertools.chain((first, second), chunks), self.batch_concurrency)
         )
+
+    def batch_write_groups(self, groups: Sequence[Iterable[Mapping[str, Any]]]) -> list[Exception | None]:
+        """Put every group's items, the chunks of all groups on one pool; for each group, None when
+        all its items were written, else the first error among its chunks. A failed group stops no
+        other group, and this returns only once every chunk has finished."""
+        group_of_chunk: list[int] = []
+
+        def chunks() -> Iterator[list[dict[str, Any]]]:
+            for group, items in enumerate(groups):
+                for chunk in self._write_chunks(items):
+                    group_of_chunk.append(group)
+                    yield chunk
+
+        outcomes = fan_out_settled(self._write_chunk, chunks(), self.batch_concurrency)
+        failures: list[Exception | None] = [None] * len(groups)
+        for group, outcome in zip(group_of_chunk, outcomes, strict=True):
+            if isinstance(outcome, Exception) and failures[group] is None:
+                failures[group] = outcome
+        return failures
 
     @staticmethod
     def _write_chunks(items: Iterable[Mapping[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -134,6 +134,13 @@ class CustomerStore(Protocol):
         """Upsert every customer (deterministic key: campaign + customer id), or raise."""
         ...
 
+    def write_customer_batches(
+        self, tenant_id: str, campaign_id: str, batches: Sequence[Sequence[Customer]], updated_at: str
+    ) -> list[Exception | None]:
+        """Upsert every batch, all of them at once rather than one after another; for each batch,
+        None when it was written, else the error that stopped it. One failed batch stops no other."""
+        ...
+
 
 # The request envelope
 
@@ -355,15 +362,15 @@ def add_customers(
     """
     valid, errors, invalid = validate_records(records, campaign)
     outcome = AddOutcome(total=len(records), valid=len(valid), invalid=invalid, errors=errors)
-    for start in range(0, len(valid), batch_size):
-        batch = valid[start : start + batch_size]
-        if not dry_run:
-            try:
-                store.write_customers(tenant_id, campaign.campaign_id, batch, updated_at)
-            except Exception as error:  # a store failure fails this batch's records only
-                reason = f"could not be saved ({type(error).__name__}); send the record again"
-                outcome.errors.extend(RecordError(c.index, c.customer_id, None, reason) for c in batch)
-                continue
+    batches = [valid[start : start + batch_size] for start in range(0, len(valid), batch_size)]
+    failures: Sequence[Exception | None] = [None] * len(batches)
+    if batches and not dry_run:
+        failures = store.write_customer_batches(tenant_id, campaign.campaign_id, batches, updated_at)
+    for batch, error in zip(batches, failures, strict=True):
+        if error is not None:  # a store failure fails this batch's records only
+            reason = f"could not be saved ({type(error).__name__}); send the record again"
+            outcome.errors.extend(RecordError(c.index, c.customer_id, None, reason) for c in batch)
+            continue
         outcome.batches_processed += 1
         outcome.successful += len(batch)
         outcome.written.extend(batch)
