@@ -63,5 +63,5 @@ class Config:
                 _int(env, "DEFAULT_CALL_CREDITS", DEFAULT_PRICES.default_other),
                 env.get("CALL_CREDITS_PER_COUNTRY", ""),
             ),
-            dynamodb_batch_concurrency=max(1, _int(env, "DYNAMODB_BATCH_CONCURRENCY", 8)),
+            dynamodb_batch_concurrency=max(1, _int(env, "DYNAMODB_BATCH_CONCURRENCY", 16)),
         )

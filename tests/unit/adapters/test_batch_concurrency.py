@@ -213,7 +213,7 @@ def test_fan_out_keeps_the_tasks_order_and_stops_drawing_tasks_after_a_failure()
 
 
 def test_the_setting_is_read_from_the_environment() -> None:
-    assert Config.from_env({}).dynamodb_batch_concurrency == 8
+    assert Config.from_env({}).dynamodb_batch_concurrency == 16
     assert Config.from_env({"DYNAMODB_BATCH_CONCURRENCY": "3"}).dynamodb_batch_concurrency == 3
     assert Config.from_env({"DYNAMODB_BATCH_CONCURRENCY": "0"}).dynamodb_batch_concurrency == 1
 
