@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from benchmarks.bench_file_import import _csv
-from benchmarks.common import Result, dynamodb_floor, measure, round_trip_budget
+from benchmarks.common import Result, batch_concurrency, dynamodb_floor, measure, round_trip_budget
 from benchmarks.dynamo_stub import bench_latencies_ms, latency_label, loopback_dynamodb
 
 ROWS = 1000
@@ -113,7 +113,7 @@ def _at_latency(latency_ms: float) -> Result:
         samples = measure(one_chunk, repeat=9, warmup=0)
         calls = {op: n // len(samples) for op, n in sorted(dynamo.calls().items())}
         round_trips = sum(calls.values())
-        floor, note = dynamodb_floor(ROWS, round_trips, latency_ms)
+        floor, note = dynamodb_floor(ROWS, calls, latency_ms, batch_concurrency())
         return Result(
             f"1,000-row worker chunk from a file ({latency_label(latency_ms)})",
             samples,
@@ -122,6 +122,6 @@ def _at_latency(latency_ms: float) -> Result:
             floor_ms=floor,
             floor_note=note,
             round_trips=round_trips,
-            round_trip_budget=round_trip_budget(ROWS),
+            round_trip_budget=round_trip_budget(ROWS, upserts=ROWS),
             extra={"dynamodb_calls_per_chunk": calls, "message_bytes": len(event["Records"][0]["body"])},
         )

@@ -3,8 +3,9 @@
 A floor is the physical minimum of what a benchmark measures, computed in the same run:
 - the phone floor: our own phone validation (`debtload.validation.phone.normalize_phone`) on the
   benchmark's rows, no I/O; every row of a debt or customer import has a phone to check;
-- plus, for a DynamoDB-bound benchmark, its round trips (counted at the stub) × the stub's latency:
-  the code makes its calls one after another today, so each one is paid in full.
+- plus, for a DynamoDB-bound benchmark, the round trips it must wait for one after another × the
+  stub's latency: every single-item call, and each batched operation's calls (counted at the stub)
+  divided by the batch concurrency, since those run side by side (decision 80).
 Each benchmark states its own floor (`Result.floor_ms`, and how it was computed in `floor_note`);
 `ratio_to_floor` is the median over it.
 """
@@ -24,10 +25,30 @@ from typing import Any
 # reads and writes, which do not grow with the rows (rate limit, credits, job read, chunk marker, job
 # status, outcomes, count transaction, job re-read).
 ROUND_TRIP_CONSTANT = 8
+BATCHED_OPERATIONS = ("BatchWriteItem", "BatchGetItem")
 
 
-def round_trip_budget(rows: int) -> int:
-    return math.ceil(rows / 25) + ROUND_TRIP_CONSTANT
+def round_trip_budget(rows: int, upserts: int = 0) -> int:
+    """ceil(rows/25) writes, ceil(upserts/100) reads and the constant. An upsert by a natural key
+    (a debt's internal_id) reads the stored version first, to keep its creation and to report it as
+    updated; BatchGetItem reads 100 keys a call (decision 83)."""
+    return math.ceil(rows / 25) + math.ceil(upserts / 100) + ROUND_TRIP_CONSTANT
+
+
+def sequential_round_trips(calls: dict[str, int], concurrency: int) -> int:
+    """The round trips a request waits for one after another: batched calls run `concurrency` at a
+    time, every other call on its own."""
+    return sum(
+        math.ceil(count / concurrency) if operation in BATCHED_OPERATIONS else count
+        for operation, count in calls.items()
+    )
+
+
+def batch_concurrency() -> int:
+    """The template's DynamoDbBatchConcurrency, which the benchmarks' handlers run with."""
+    from devstack.template import LocalStackTemplate
+
+    return int(LocalStackTemplate().parameters["DynamoDbBatchConcurrency"])
 
 
 @dataclass
@@ -109,11 +130,16 @@ def phone_floor_per_row_ms() -> float:
     return phone_floor_ms_per_row(french_phone_numbers(1000))
 
 
-def dynamodb_floor(rows: int, round_trips: int, latency_ms: float) -> tuple[float, str]:
-    """The floor of a DynamoDB-bound request: phone validation of its rows + its round trips × latency."""
+def dynamodb_floor(
+    rows: int, calls: dict[str, int], latency_ms: float, concurrency: int
+) -> tuple[float, str]:
+    """The floor of a DynamoDB-bound request: phone validation of its rows + the round trips it must
+    wait for one after another × latency."""
     phones = phone_floor_per_row_ms() * rows
-    floor = phones + round_trips * latency_ms
+    sequential = sequential_round_trips(calls, concurrency)
+    floor = phones + sequential * latency_ms
     note = (
-        f"phones {phones:.1f} ms ({rows:,} × normalize_phone) + {round_trips} round trips × {latency_ms:g} ms"
+        f"phones {phones:.1f} ms ({rows:,} × normalize_phone) + {sequential} round trips in a row "
+        f"({sum(calls.values())} calls, batched ones {concurrency} at a time) × {latency_ms:g} ms"
     )
     return floor, note

@@ -59,13 +59,21 @@ def test_the_stub_answers_at_once_at_0_ms(monkeypatch: pytest.MonkeyPatch) -> No
     assert slept == []
 
 
-def test_a_dynamodb_floor_is_the_phones_plus_the_round_trips_times_the_latency(
+def test_a_dynamodb_floor_is_the_phones_plus_the_round_trips_waited_for_in_a_row(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(common, "phone_floor_per_row_ms", lambda: 0.02)
-    floor, note = common.dynamodb_floor(1000, 51, 8.0)
-    assert floor == pytest.approx(20 + 51 * 8)
-    assert "51 round trips × 8 ms" in note
+    calls = {"BatchGetItem": 10, "BatchWriteItem": 40, "UpdateItem": 1}
+    floor, note = common.dynamodb_floor(1000, calls, 8.0, concurrency=16)
+    # 1 UpdateItem, ceil(10/16) = 1 round of reads, ceil(40/16) = 3 rounds of writes
+    assert floor == pytest.approx(20 + 5 * 8)
+    assert "5 round trips in a row (51 calls, batched ones 16 at a time) × 8 ms" in note
+    assert common.sequential_round_trips(calls, 1) == 51
+
+
+def test_an_upsert_by_natural_key_may_read_before_it_writes() -> None:
+    assert round_trip_budget(1000) == 40 + common.ROUND_TRIP_CONSTANT
+    assert round_trip_budget(1000, upserts=1000) == 40 + 10 + common.ROUND_TRIP_CONSTANT
 
 
 def test_a_result_row_shows_its_budget_floor_ratio_and_round_trips() -> None:
