@@ -1,7 +1,7 @@
 """One worker chunk of 1,000 debt rows from a dropped file, through the WorkerFunction handler, DynamoDB at
 the loopback stub answering after each latency (docs/performance.md: at most 150 ms at 8 ms a call;
-round trips at most ceil(rows/25) + a constant). Floor: normalize_phone on the 1,000 rows + the chunk's
-round trips × the latency.
+round trips at most ceil(rows/25) + ceil(rows/100) upsert reads + a constant). Floor: normalize_phone
+on the 1,000 rows + the round trips the chunk waits for in a row × the latency.
 
 The rows are what the file import sends: a French debts CSV (the file import benchmark's) read by the
 file import's own reader and column mapping, in one SQS record with the rows inline. Today's chunker
