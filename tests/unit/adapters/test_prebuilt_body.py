@@ -15,6 +15,7 @@ from botocore.awsrequest import AWSRequest, AWSResponse
 from botocore.config import Config
 from botocore.credentials import Credentials
 
+from debtload.adapters import aws
 from debtload.adapters.dynamodb import prebuilt_body
 from debtload.adapters.dynamodb.table import DynamoTable, serialize
 
@@ -157,7 +158,7 @@ def test_a_binary_attribute_keeps_botocores_own_encoding() -> None:
 
 
 def test_a_table_writes_every_item_through_the_prebuilt_path() -> None:
-    client, sent = _client({"UnprocessedItems": {}}, prebuilt=False)  # the table installs it
+    client, sent = _client({"UnprocessedItems": {}}, prebuilt=True)
     table = DynamoTable("debtload-Table", client=client, batch_concurrency=1)
 
     calls = table.batch_write(ITEMS)
@@ -170,3 +171,36 @@ def test_a_table_writes_every_item_through_the_prebuilt_path() -> None:
     ]
     assert written == [f"DEBT#{i}" for i in range(30)]
     assert b", " not in sent.requests[0].body  # ours: compact separators, botocore's: ", "
+
+
+def test_the_shared_dynamodb_client_sends_prebuilt_bodies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "a")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "b")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    aws.reset_clients()
+    try:
+        client = aws.client("dynamodb")
+        recorder = Recorder({"UnprocessedItems": {}})
+        client.meta.events.register_first("before-send.dynamodb", recorder)
+        DynamoTable("debtload-Table", batch_concurrency=1).batch_write(ITEMS[:3])
+    finally:
+        aws.reset_clients()
+
+    (request,) = recorder.requests
+    assert len(json.loads(request.body)["RequestItems"]["debtload-Table"]) == 3
+    assert b", " not in request.body
+
+
+def test_a_client_made_elsewhere_keeps_botocores_path() -> None:
+    client = boto3.session.Session().client(
+        "dynamodb", region_name="eu-west-3", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    recorder = Recorder({"UnprocessedItems": {}})
+    client.meta.events.register_first("before-send.dynamodb", recorder)
+
+    DynamoTable("debtload-Table", client=client, batch_concurrency=1).batch_write(ITEMS[:3])
+
+    (request,) = recorder.requests
+    assert len(json.loads(request.body)["RequestItems"]["debtload-Table"]) == 3
+    assert b", " in request.body  # botocore's own encoding, its validator having seen every item

@@ -51,7 +51,12 @@ def client(service: str) -> Any:
                 retries={"mode": "standard", "max_attempts": 5},
                 max_pool_connections=_pool_connections,
             )
-            _clients[service] = boto3.session.Session().client(service, config=config)
+            made = boto3.session.Session().client(service, config=config)
+            if service == "dynamodb":
+                from debtload.adapters.dynamodb import prebuilt_body
+
+                prebuilt_body.install(made)
+            _clients[service] = made
         return _clients[service]
 
 

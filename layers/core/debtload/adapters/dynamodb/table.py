@@ -18,7 +18,6 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from debtload.adapters import aws
-from debtload.adapters.dynamodb import prebuilt_body
 from debtload.adapters.dynamodb.fan_out import fan_out, fan_out_settled
 
 _serializer = TypeSerializer()
@@ -127,9 +126,7 @@ class DynamoTable:
     @property
     def client(self) -> Any:
         # Not cached here: tests and the local stack swap endpoints through aws.reset_clients().
-        client = self._client if self._client is not None else aws.client("dynamodb")
-        prebuilt_body.install(client)
-        return client
+        return self._client if self._client is not None else aws.client("dynamodb")
 
     def get(self, pk: str, sk: str, consistent: bool = True) -> dict[str, Any] | None:
         response = self.client.get_item(
