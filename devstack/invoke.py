@@ -17,6 +17,7 @@ from moto import mock_aws
 from devstack.demo import seed_demo_data
 from devstack.environment import SHARED_ENVIRONMENT
 from devstack.functions import FunctionRunner
+from devstack.moto_atomic_writes import AtomicWrites
 from devstack.moto_limits import MotoLimits
 from devstack.provision import Provisioner
 from devstack.template import LocalStackTemplate
@@ -30,6 +31,8 @@ def offline_stack() -> Iterator[FunctionRunner]:
     os.environ.pop("AWS_ENDPOINT_URL", None)  # mock_aws only intercepts AWS's own endpoints
     limits = MotoLimits()
     limits.install()
+    writes = AtomicWrites()
+    writes.install()
     try:
         with mock_aws():
             from debtload.adapters import aws
@@ -43,6 +46,7 @@ def offline_stack() -> Iterator[FunctionRunner]:
             yield FunctionRunner(template)
             aws.reset_clients()
     finally:
+        writes.uninstall()
         limits.uninstall()
         os.environ.clear()
         os.environ.update(saved)

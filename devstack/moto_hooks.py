@@ -9,6 +9,7 @@
 - A main-table Query reads its partition, not the whole table (moto_query).
 - One queue's receives are serialized, so a message goes to one receiver at a time (moto_sqs).
 - DynamoDB item and SQS message sizes are limited as AWS limits them (moto_limits).
+- DynamoDB writes are atomic, conditions included, as DynamoDB's are (moto_atomic_writes).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from moto.s3 import notifications as s3_notifications
 from devstack.async_invoke import AsyncInvoker
 from devstack.functions import FunctionRunner
 from devstack.lambda_limits import InvocationError, RequestTooLarge
+from devstack.moto_atomic_writes import AtomicWrites
 from devstack.moto_limits import MotoLimits
 from devstack.moto_query import PartitionQuery
 from devstack.moto_sqs import SerializedReceive
@@ -49,6 +51,7 @@ class MotoHooks:
         self._queries = PartitionQuery()
         self._receives = SerializedReceive()
         self._limits = MotoLimits()
+        self._writes = AtomicWrites()
 
     def install(self) -> None:
         runner = self.runner
@@ -85,6 +88,7 @@ class MotoHooks:
         self._queries.install()
         self._receives.install()
         self._limits.install()
+        self._writes.install()
 
     def _deliver_s3_event(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
         logical_id = self.runner.logical_id_of(fn_arn)
@@ -98,6 +102,7 @@ class MotoHooks:
             log.error("S3 notification to %s for %s dropped: %s", logical_id, key, error)
 
     def uninstall(self) -> None:
+        self._writes.uninstall()
         self._transactions.uninstall()
         self._queries.uninstall()
         self._receives.uninstall()

@@ -14,6 +14,7 @@ from moto import mock_aws
 
 from devstack.demo import DEMO_API_KEY, DEMO_TENANT_ID, seed_demo_data, seed_demo_tenant
 from devstack.environment import SHARED_ENVIRONMENT
+from devstack.moto_atomic_writes import AtomicWrites
 from devstack.moto_limits import MotoLimits
 from devstack.provision import Provisioner
 from devstack.template import LocalStackTemplate
@@ -64,12 +65,15 @@ def moto_resources(aws_environment: None, template: LocalStackTemplate) -> Itera
 
     limits = MotoLimits()  # DynamoDB item and SQS message sizes as AWS counts them
     limits.install()
+    writes = AtomicWrites()  # conditional writes atomic, as DynamoDB's
+    writes.install()
     try:
         with mock_aws():
             aws.reset_clients()
             Provisioner(template).provision(lambdas=False, state_machines=False)
             yield MotoResources(template)
     finally:
+        writes.uninstall()
         limits.uninstall()
     aws.reset_clients()
 
