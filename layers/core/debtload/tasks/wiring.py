@@ -2,33 +2,38 @@
 service the tasks use is built here, and each function's handler asks it for its task, once per
 process (`functions/<name>/app.py`).
 
-`TaskDependencies.from_config` builds what the tasks share; the objects are cheap (boto3 clients are
-made lazily, adapters/aws.py). Each entry point's task is assembled by its own method, which imports
-that task's modules when it is called, not when this module is: a function then loads only what its
-task needs (phonenumbers for the calls, holidays for the file imports, every resource's validation
-for the worker's row processors), which keeps the other functions' cold starts short.
+Each function loads only what its task uses, which keeps cold starts short (docs/performance.md,
+"Cold start"): `TaskDependencies.from_config` builds the table alone, and the pieces the tasks share
+(job and import stores, S3 files and claims, the outbox publisher, the job submitter, the import
+reporter) are built, with their modules imported, the first time a task asks for them; the webhooks
+function, for one, submits no job and writes no report. Each entry point's task is assembled by its
+own method, which imports that task's modules when it is called (phonenumbers for the calls, the
+file reader for the file imports). The worker's row processors are built per kind, on the first
+chunk of that kind (`RowProcessors`): a chunk of notes does not load the debts' and collections'
+validation (phonenumbers, schwifty, holidays). boto3 clients are made once per process, on first
+use (adapters/aws.py).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from debtload.adapters.dynamodb.imports import DynamoImportStore
-from debtload.adapters.dynamodb.jobs import DynamoJobStore
 from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.adapters.outbox_publisher import outbox_publisher
-from debtload.adapters.s3_files import S3ClaimStore, S3FileStore
 from debtload.config import Config
-from debtload.domain.file_import.report import ImportReporter
-from debtload.domain.jobs.outbox import SentMarkingPublisher
-from debtload.domain.jobs.submit import JobSubmitter
-from debtload.service_builders import job_submitter
 
 if TYPE_CHECKING:
+    from debtload.adapters.dynamodb.imports import DynamoImportStore
+    from debtload.adapters.dynamodb.jobs import DynamoJobStore
+    from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+    from debtload.adapters.s3_files import S3ClaimStore, S3FileStore
+    from debtload.domain.file_import.report import ImportReporter
+    from debtload.domain.jobs.outbox import SentMarkingPublisher
     from debtload.domain.jobs.ports import RowProcessor
+    from debtload.domain.jobs.submit import JobSubmitter
     from debtload.tasks.calls import CallTasks
     from debtload.tasks.file_import_events import FileImportEvents
     from debtload.tasks.webhooks import WebhookDeliveryTask
@@ -40,37 +45,98 @@ def queue_name(queue_url: str) -> str:
     return queue_url.rstrip("/").rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True, slots=True)
+class RowProcessors(Mapping[str, "RowProcessor"]):
+    """Each job kind's row processor, built (and its modules imported) on the first chunk of that kind,
+    then kept for the process; a kind that takes rows from files is wrapped for them. The local stack
+    runs one worker on many threads, so a kind is built once, under a lock."""
+
+    def __init__(self, factories: Mapping[str, Callable[[], RowProcessor]]) -> None:
+        self._factories = dict(factories)
+        self._built: dict[str, RowProcessor] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, kind: str) -> RowProcessor:
+        built = self._built.get(kind)
+        if built is not None:
+            return built
+        factory = self._factories[kind]
+        with self._lock:
+            if kind not in self._built:
+                from debtload.domain.file_import.processing import with_file_rows
+
+                self._built[kind] = with_file_rows({kind: factory()})[kind]
+            return self._built[kind]
+
+    def get(self, kind: str, default: RowProcessor | None = None) -> RowProcessor | None:  # type: ignore[override]
+        # Mapping.get would read a KeyError raised while building a processor as "no such kind".
+        return self[kind] if kind in self._factories else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
+
+
 class TaskDependencies:
-    config: Config
-    table: DynamoTable
-    jobs: DynamoJobStore
-    imports: DynamoImportStore
-    files: S3FileStore
-    claims: S3ClaimStore
-    publisher: SentMarkingPublisher
-    submitter: JobSubmitter
-    # File imports: the reports are written when the import's job ends (by the worker).
-    reporter: ImportReporter
+    def __init__(self, config: Config, table: DynamoTable) -> None:
+        self.config = config
+        self.table = table
 
     @classmethod
     def from_config(cls, config: Config) -> TaskDependencies:
-        table = DynamoTable(config.table_name, batch_concurrency=config.dynamodb_batch_concurrency)
-        jobs = DynamoJobStore(table)
-        imports = DynamoImportStore(table)
-        files = S3FileStore()
-        publisher = outbox_publisher(table, config.webhook_queue_url)
         return cls(
-            config=config,
-            table=table,
-            jobs=jobs,
-            imports=imports,
-            files=files,
-            claims=S3ClaimStore(config.imports_bucket),
-            publisher=publisher,
-            submitter=job_submitter(config, jobs, publisher),
-            reporter=ImportReporter(imports, jobs, files, publisher),
+            config, DynamoTable(config.table_name, batch_concurrency=config.dynamodb_batch_concurrency)
         )
+
+    @cached_property
+    def jobs(self) -> DynamoJobStore:
+        from debtload.adapters.dynamodb.jobs import DynamoJobStore
+
+        return DynamoJobStore(self.table)
+
+    @cached_property
+    def imports(self) -> DynamoImportStore:
+        from debtload.adapters.dynamodb.imports import DynamoImportStore
+
+        return DynamoImportStore(self.table)
+
+    @cached_property
+    def files(self) -> S3FileStore:
+        from debtload.adapters.s3_files import S3FileStore
+
+        return S3FileStore()
+
+    @cached_property
+    def claims(self) -> S3ClaimStore:
+        from debtload.adapters.s3_files import S3ClaimStore
+
+        return S3ClaimStore(self.config.imports_bucket)
+
+    @cached_property
+    def tenants(self) -> DynamoTenantRepository:
+        from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
+
+        return DynamoTenantRepository(self.table)
+
+    @cached_property
+    def publisher(self) -> SentMarkingPublisher:
+        from debtload.adapters.outbox_publisher import outbox_publisher
+
+        return outbox_publisher(self.table, self.config.webhook_queue_url)
+
+    @cached_property
+    def submitter(self) -> JobSubmitter:
+        from debtload.service_builders import job_submitter
+
+        return job_submitter(self.config, self.jobs, self.publisher)
+
+    @cached_property
+    def reporter(self) -> ImportReporter:
+        """File imports: the reports are written when the import's job ends (by the worker)."""
+        from debtload.domain.file_import.report import ImportReporter
+
+        return ImportReporter(self.imports, self.jobs, self.files, self.publisher)
 
     def file_import_events(self) -> FileImportEvents:
         """FileImportFunction: S3 drops, their OnFailure records, and the lease sweeper."""
@@ -94,7 +160,6 @@ class TaskDependencies:
 
     def worker_task(self) -> WorkerTask:
         """WorkerFunction: job chunks, dead chunks and the outbox sweep."""
-        from debtload.domain.file_import.processing import with_file_rows
         from debtload.domain.jobs.worker import JobWorker
         from debtload.tasks.worker import WorkerTask
 
@@ -103,7 +168,7 @@ class TaskDependencies:
             claims=self.claims,
             publisher=self.publisher,
             # File imports: rows arrive as the file's cells, and the reports are written when the job ends.
-            processors=with_file_rows(self.row_processors()),
+            processors=RowProcessors(self.row_processor_factories()),
             on_terminal=self.reporter.on_terminal,
         )
         return WorkerTask(
@@ -114,36 +179,56 @@ class TaskDependencies:
         )
 
     def row_processors(self) -> dict[str, RowProcessor]:
-        """The row processor of each job kind (tasks/job_kinds.py names them). A resource registers
-        its kind's processor here."""
-        from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
-        from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
-        from debtload.adapters.dynamodb.cases import DynamoCaseStore
-        from debtload.adapters.dynamodb.collections import DynamoCollectionStore
-        from debtload.adapters.dynamodb.debts import DynamoDebtStore, DynamoTimelineStore
-        from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
-        from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
-        from debtload.domain import ingestion
-        from debtload.domain.campaigns import customer_rows
-        from debtload.domain.collections.bulks import CollectionsRowProcessor
-        from debtload.domain.debts.job_rows import DebtsRowProcessor
-        from debtload.service_builders import batch_services
+        """Every kind's row processor, built now (the worker builds each on its first chunk)."""
+        return {kind: build() for kind, build in self.row_processor_factories().items()}
+
+    def row_processor_factories(self) -> dict[str, Callable[[], RowProcessor]]:
+        """How each job kind's row processor is built (tasks/job_kinds.py names the kinds). A resource
+        registers its kind here; each builder imports only its own kind's modules."""
         from debtload.tasks.job_kinds import COLLECTIONS, CUSTOMERS, DEBTS, NOTES
 
-        table, config = self.table, self.config
-        tenants = DynamoTenantRepository(table)
-        debts = batch_services(config, DynamoDebtStore(table), DynamoTimelineStore(table), tenants)
         return {
-            NOTES: ingestion.NotesRowProcessor(DynamoCaseStore(table)),
-            DEBTS: DebtsRowProcessor(debts),
-            CUSTOMERS: customer_rows.CustomersRowProcessor(
-                DynamoCampaignStore(table),
-                DynamoCallRunStore(table),
-                StepFunctionsCallRunStarter(config.initiate_calls_state_machine_arn),
-                config.call_batch_size,
-            ),
-            COLLECTIONS: CollectionsRowProcessor(DynamoCollectionStore(table), tenants),
+            NOTES: self._notes_processor,
+            DEBTS: self._debts_processor,
+            CUSTOMERS: self._customers_processor,
+            COLLECTIONS: self._collections_processor,
         }
+
+    def _notes_processor(self) -> RowProcessor:
+        from debtload.adapters.dynamodb.cases import DynamoCaseStore
+        from debtload.domain import ingestion
+
+        return ingestion.NotesRowProcessor(DynamoCaseStore(self.table))
+
+    def _debts_processor(self) -> RowProcessor:
+        from debtload.adapters.dynamodb.debts import DynamoDebtStore, DynamoTimelineStore
+        from debtload.domain.debts.job_rows import DebtsRowProcessor
+        from debtload.service_builders import batch_services
+
+        table = self.table
+        return DebtsRowProcessor(
+            batch_services(self.config, DynamoDebtStore(table), DynamoTimelineStore(table), self.tenants)
+        )
+
+    def _customers_processor(self) -> RowProcessor:
+        from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+        from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
+        from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
+        from debtload.domain.campaigns import customer_rows
+
+        config = self.config
+        return customer_rows.CustomersRowProcessor(
+            DynamoCampaignStore(self.table),
+            DynamoCallRunStore(self.table),
+            StepFunctionsCallRunStarter(config.initiate_calls_state_machine_arn),
+            config.call_batch_size,
+        )
+
+    def _collections_processor(self) -> RowProcessor:
+        from debtload.adapters.dynamodb.collections import DynamoCollectionStore
+        from debtload.domain.collections.bulks import CollectionsRowProcessor
+
+        return CollectionsRowProcessor(DynamoCollectionStore(self.table), self.tenants)
 
     def call_tasks(self, env: Mapping[str, str] | None = None) -> CallTasks:
         """CallsFunction: the InitiateCalls state machine's tasks. Amazon Connect dials when its
