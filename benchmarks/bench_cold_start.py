@@ -1,14 +1,21 @@
 """Cold start: importing each handler module with .pyc present, in a fresh interpreter (budget 300 ms,
-docs/performance.md). Floor: `import boto3` alone, the same way: every function talks to AWS through it."""
+docs/performance.md). Floor: `import boto3` alone, the same way: every function talks to AWS through it.
+
+Beside it, the api function's first request of each resource, right after its import: the api imports
+a resource's routes and libraries on that resource's first request (api/route_registry.py), so this is
+where they are paid. DynamoDB is the loopback stub answering at once; no budget, the figure is reported."""
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
 import sys
+from typing import Any
 
 from benchmarks.common import Result
+from benchmarks.dynamo_stub import loopback_dynamodb
 from devstack.template import PROJECT_ROOT, LocalStackTemplate
 
 BUDGET_MS = 300
@@ -27,6 +34,86 @@ started = time.perf_counter()
 import boto3
 print((time.perf_counter() - started) * 1000)
 """
+
+
+_FIRST_REQUEST_PROBE = """
+import importlib.util, json, sys, time
+sys.path.insert(0, {layer!r})
+spec = importlib.util.spec_from_file_location("handler", {path!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+event = json.loads(sys.stdin.read())
+started = time.perf_counter()
+response = module.handle(event, None)
+print(response["statusCode"], (time.perf_counter() - started) * 1000)
+"""
+# One request per resource, as a client's first call to it: (method, resource, path, event file for
+# the body). Reads find nothing at the stub and answer 404; that still loads the resource's routes.
+FIRST_REQUESTS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("GET", "/credits", "/credits", None),
+    ("PATCH", "/settings", "/settings", "api_patch_settings.json"),
+    ("GET", "/jobs/{id}/rows", "/jobs/job_1/rows", None),
+    ("GET", "/webhooks", "/webhooks", None),
+    ("GET", "/cases/{id}", "/cases/case_1", None),
+    ("GET", "/ingestion-jobs/{jobId}", "/ingestion-jobs/job_1", None),
+    ("GET", "/campaigns/{id}", "/campaigns/camp_1", None),
+    ("GET", "/call-runs/{id}", "/call-runs/run_1", None),
+    ("GET", "/imports", "/imports", None),
+    ("POST", "/debts/batch", "/debts/batch", "api_debts_batch.json"),
+    ("POST", "/collections/bulks", "/collections/bulks", "api_collections_bulk.json"),
+    ("GET", "/openapi.json", "/openapi.json", None),
+)
+
+
+def _first_request_event(method: str, resource: str, path: str, body_from: str | None) -> dict[str, Any]:
+    from tests.helpers import ADMIN, api_event
+
+    body = None
+    if body_from is not None:
+        body = json.loads((PROJECT_ROOT / "events" / body_from).read_text(encoding="utf-8"))["body"]
+    params = dict(zip(resource.strip("/").split("/"), path.strip("/").split("/"), strict=True))
+    path_parameters = {k[1:-1]: v for k, v in params.items() if k.startswith("{")} or None
+    return api_event(
+        method, path, body=body, resource=resource, path_parameters=path_parameters, principal=ADMIN
+    )
+
+
+def first_requests(template: LocalStackTemplate, repeat: int = 3) -> list[Result]:
+    spec = template.function(template.api_function())
+    probe = _FIRST_REQUEST_PROBE.format(
+        layer=str(PROJECT_ROOT / "layers" / "core"), path=str(PROJECT_ROOT / spec.code_uri / "app.py")
+    )
+    results = []
+    with loopback_dynamodb(latency_ms=0) as stub:
+        env = {
+            **os.environ,
+            **template.function_environment(spec.logical_id, stub.endpoint),
+            **lambda_environment(spec.logical_id, str(PROJECT_ROOT / spec.code_uri), spec.runtime),
+            "AWS_ENDPOINT_URL": stub.endpoint,
+        }
+        for method, resource, path, body_from in FIRST_REQUESTS:
+            event = json.dumps(_first_request_event(method, resource, path, body_from))
+            samples, statuses = [], set()
+            for _ in range(repeat):
+                out = subprocess.run(
+                    [sys.executable, "-c", probe],
+                    env=env,
+                    input=event,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                status, elapsed = out.stdout.strip().splitlines()[-1].split()
+                statuses.add(int(status))
+                samples.append(float(elapsed))
+            results.append(
+                Result(
+                    f"cold start: first {method} {resource} (after import)",
+                    samples,
+                    extra={"status": sorted(statuses)},
+                )
+            )
+    return results
 
 
 def lambda_environment(function_name: str, task_root: str, runtime: str) -> dict[str, str]:
@@ -74,4 +161,4 @@ def run() -> list[Result]:
                 floor_note=f"import boto3 alone, fresh interpreter, .pyc present: {floor:.0f} ms",
             )
         )
-    return results
+    return results + first_requests(template)

@@ -1,50 +1,54 @@
-"""The api function's resolver: routers, the error envelope, OpenAPI and Swagger UI."""
+"""The api function's handler: the scope, size and rate checks, then the resolver of the resource
+asked for, with the error envelope, OpenAPI and Swagger UI.
+
+Each resource's routes are imported on its first request (api/route_registry.py), so a cold start
+pays only for what it serves; where Lambda initializes ahead of traffic (SnapStart, provisioned
+concurrency) they are all imported at init instead, so the snapshot or warm environment holds them.
+"""
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.request_guard import check_request
 from debtload.api.responses import error_response, proxy_error
-from debtload.api.route_scopes import check_route_scope
-from debtload.api.routes import call_runs as call_run_routes
-from debtload.api.routes import campaigns as campaign_routes
-from debtload.api.routes import (
-    cases,
-    collection_exports,
-    credits,
-    ingestion,
-    jobs,
-    settings,
-    system,
-    webhooks,
+from debtload.api.route_registry import (
+    DOCUMENT_SEGMENTS,
+    MODULES_BY_SEGMENT,
+    LazyByKey,
+    first_segment,
+    modules_for,
+    route_module,
 )
-from debtload.api.routes import collections as collection_routes
-from debtload.api.routes import customers as customer_routes
-from debtload.api.routes import debts as debt_routes
-from debtload.api.routes import imports as import_routes
+from debtload.api.route_scopes import check_route_scope
 from debtload.domain import rate_limits
 from debtload.domain.errors import DomainError, RateLimited
 
 TITLE = "debtload"
 VERSION = "0.1.0"
 DESCRIPTION = "Bulk import for debt collection: debts, SEPA collections, campaign customers, case notes."
-SECURITY_SCHEMES: dict[str, Any] = {
-    "bearer": HTTPBearer(description="Authorization: Bearer <api key>"),
-    # "in" is a Python keyword: the model takes it by its alias.
-    "apiKey": APIKey.model_validate({"name": "X-Api-Key", "in": APIKeyIn.header}),
-    "xApiKey": APIKey.model_validate({"name": "XApiKey", "in": APIKeyIn.header}),
-}
+AHEAD_OF_TRAFFIC = frozenset({"snap-start", "provisioned-concurrency"})
+
+
+def security_schemes() -> dict[str, Any]:
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+
+    return {
+        "bearer": HTTPBearer(description="Authorization: Bearer <api key>"),
+        # "in" is a Python keyword: the model takes it by its alias.
+        "apiKey": APIKey.model_validate({"name": "X-Api-Key", "in": APIKeyIn.header}),
+        "xApiKey": APIKey.model_validate({"name": "XApiKey", "in": APIKeyIn.header}),
+    }
 
 
 def _field_path(location: Any) -> str:
@@ -52,33 +56,9 @@ def _field_path(location: Any) -> str:
     return ".".join(parts) or "body"
 
 
-def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResolver:
+def new_resolver(logger: Logger) -> APIGatewayRestResolver:
+    """A resolver with no routes yet, answering errors in the API's envelope."""
     app = APIGatewayRestResolver(enable_validation=True)
-
-    def openapi_json() -> str:
-        return app.get_openapi_json_schema(
-            title=TITLE,
-            version=VERSION,
-            description=DESCRIPTION,
-            security_schemes=SECURITY_SCHEMES,
-            security=[{"bearer": []}, {"apiKey": []}, {"xApiKey": []}],
-        )
-
-    app.include_router(system.make_router(openapi_json))
-    app.include_router(credits.make_router(deps))
-    app.include_router(settings.make_router(deps))
-    app.include_router(jobs.make_router(deps))
-    app.include_router(webhooks.make_router(deps))
-    app.include_router(cases.make_router(deps))
-    app.include_router(ingestion.make_router(deps))
-    app.include_router(campaign_routes.make_router(deps))
-    app.include_router(customer_routes.make_router(deps))
-    app.include_router(call_run_routes.make_router(deps))
-    app.include_router(import_routes.make_router(deps))
-    app.include_router(debt_routes.make_router(deps))
-    app.include_router(collection_exports.make_router(deps))
-    app.include_router(collection_routes.make_router(deps))
-    app.enable_swagger(path="/docs", title=TITLE, version=VERSION, security_schemes=SECURITY_SCHEMES)
 
     @app.exception_handler(DomainError)
     def domain_error(error: DomainError) -> Response:
@@ -104,21 +84,96 @@ def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResol
     return app
 
 
-def make_handler(
-    deps: ApiDependencies, logger: Logger
-) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    app = build_resolver(deps, logger)
-    max_body = deps.config.max_request_body_bytes
+def openapi_document(app: APIGatewayRestResolver) -> str:
+    return app.get_openapi_json_schema(
+        title=TITLE,
+        version=VERSION,
+        description=DESCRIPTION,
+        security_schemes=security_schemes(),
+        security=[{"bearer": []}, {"apiKey": []}, {"xApiKey": []}],
+    )
 
-    def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+
+def _include(
+    app: APIGatewayRestResolver,
+    deps: ApiDependencies,
+    modules: Iterable[str],
+    openapi_json: Callable[[], str],
+) -> None:
+    for name in modules:
+        module = route_module(name)
+        router = module.make_router(openapi_json) if name == "system" else module.make_router(deps)
+        app.include_router(router)
+
+
+def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResolver:
+    """Every route, Swagger UI at /docs and the document at /openapi.json."""
+    app = new_resolver(logger)
+    _include(app, deps, modules_for("openapi.json"), lambda: openapi_document(app))
+    app.enable_swagger(path="/docs", title=TITLE, version=VERSION, security_schemes=security_schemes())
+    return app
+
+
+class ApiRoutes:
+    """One resolver per first path segment, built on that segment's first request. The segment is
+    read from the template's resource (API Gateway's `resource`), which a custom domain's base path
+    does not change; a path that no segment serves gets the envelope's 404 and imports nothing."""
+
+    def __init__(self, deps: ApiDependencies, logger: Logger) -> None:
+        self._deps = deps
+        self._logger = logger
+        self._unrouted = new_resolver(logger)
+        self._resolvers: LazyByKey[APIGatewayRestResolver] = LazyByKey(self._build)
+
+    def resolver_for(self, event: Mapping[str, Any]) -> APIGatewayRestResolver:
+        segment = first_segment(str(event.get("resource") or event.get("path") or "/"))
+        if segment in DOCUMENT_SEGMENTS:
+            return self._resolvers.get("openapi.json")
+        if segment not in MODULES_BY_SEGMENT:
+            return self._unrouted
+        return self._resolvers.get(segment)
+
+    def preload(self) -> None:
+        for segment in (*MODULES_BY_SEGMENT, "openapi.json"):
+            self._resolvers.get(segment)
+
+    def loaded_segments(self) -> frozenset[str]:
+        return self._resolvers.built_keys()
+
+    def _build(self, segment: str) -> APIGatewayRestResolver:
+        if segment in DOCUMENT_SEGMENTS:
+            return build_resolver(self._deps, self._logger)
+        app = new_resolver(self._logger)
+        # /openapi.json lives with /health in the system module; its document is the full one.
+        _include(app, self._deps, modules_for(segment), self._full_document)
+        return app
+
+    def _full_document(self) -> str:
+        return openapi_document(self._resolvers.get("openapi.json"))
+
+
+def initialized_ahead_of_traffic() -> bool:
+    return os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand") in AHEAD_OF_TRAFFIC
+
+
+class ApiHandler:
+    """The checks every request passes before its resolver: scope, then size, then the rate."""
+
+    def __init__(self, deps: ApiDependencies, logger: Logger, preload: bool | None = None) -> None:
+        self.deps = deps
+        self.routes = ApiRoutes(deps, logger)
+        if initialized_ahead_of_traffic() if preload is None else preload:
+            self.routes.preload()
+
+    def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
             check_route_scope(event)
         except DomainError as error:
             return proxy_error(error.status, error.code, error.message, error.details)
-        rejected = check_request(event, max_body)
+        rejected = check_request(event, self.deps.config.max_request_body_bytes)
         if rejected is not None:
             return rejected
-        decision = _rate_limit(deps, event)
+        decision = _rate_limit(self.deps, event)
         if decision is not None and not decision.allowed:
             limited = proxy_error(
                 429,
@@ -128,12 +183,14 @@ def make_handler(
             )
             limited["headers"].update({**decision.headers(), "Retry-After": str(decision.reset_seconds)})
             return limited
-        response = app.resolve(event, context)
+        response = self.routes.resolver_for(event).resolve(event, context)
         if decision is not None:
             _add_headers(response, decision.headers())
         return response
 
-    return handle
+
+def make_handler(deps: ApiDependencies, logger: Logger, preload: bool | None = None) -> ApiHandler:
+    return ApiHandler(deps, logger, preload)
 
 
 def _rate_limit(deps: ApiDependencies, event: Mapping[str, Any]) -> rate_limits.RateDecision | None:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from functools import lru_cache
-from types import MappingProxyType
+from functools import cache, lru_cache
+from types import MappingProxyType, ModuleType
 from typing import Final
-
-import holidays
 
 __all__ = [
     "add_target2_business_days",
@@ -28,6 +26,16 @@ _ISO: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _FRENCH: Final = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _SATURDAY: Final = 5
 _ONE_DAY: Final = timedelta(days=1)
+
+
+@cache
+def _holidays() -> ModuleType:
+    """holidays takes 40 to 120 ms to import, and a file import that only parses dates never needs it."""
+    import holidays
+
+    return holidays
+
+
 # holidays names overseas departments by INSEE code and aliases; French Guiana's alias is "GY",
 # not its ISO code "GF", so we map ISO 3166 codes (what phonenumbers returns) ourselves.
 _SUBDIVISIONS: Final = MappingProxyType(
@@ -63,7 +71,8 @@ def holiday_subdivision(region: str | None) -> str | None:
     if region is None or region.upper() == "FR":
         return None
     code = _SUBDIVISIONS.get(region.upper(), region)
-    if code not in holidays.France.subdivisions and code not in holidays.France.subdivisions_aliases:
+    france = _holidays().France
+    if code not in france.subdivisions and code not in france.subdivisions_aliases:
         raise ValueError(f"Unknown French subdivision {region!r}")
     return code
 
@@ -131,9 +140,9 @@ def _make_date(year: str, month: str, day: str) -> date | None:
 @lru_cache(maxsize=64)
 def _french_holidays(subdiv: str | None, year: int) -> frozenset[date]:
     """Building a holidays calendar costs ~1 ms; a batch asks for the same few years many times."""
-    return frozenset(holidays.France(subdiv=subdiv, years=year))
+    return frozenset(_holidays().France(subdiv=subdiv, years=year))
 
 
 @lru_cache(maxsize=16)
 def _target2_closing_days(year: int) -> frozenset[date]:
-    return frozenset(holidays.financial_holidays("XECB", years=year))
+    return frozenset(_holidays().financial_holidays("XECB", years=year))
