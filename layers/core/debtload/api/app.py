@@ -8,6 +8,7 @@ concurrency) they are all imported at init instead, so the snapshot or warm envi
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -84,33 +85,49 @@ def new_resolver(logger: Logger) -> APIGatewayRestResolver:
     return app
 
 
-def openapi_document(app: APIGatewayRestResolver) -> str:
-    return app.get_openapi_json_schema(
-        title=TITLE,
-        version=VERSION,
-        description=DESCRIPTION,
-        security_schemes=security_schemes(),
-        security=[{"bearer": []}, {"apiKey": []}, {"xApiKey": []}],
+def openapi_document(app: APIGatewayRestResolver, server_url: str = "/") -> str:
+    """The routes' document from powertools, with the typed contract merged in (api/contract)."""
+    from debtload.api.contract.document import contract_document
+
+    generated = json.loads(
+        app.get_openapi_json_schema(
+            title=TITLE,
+            version=VERSION,
+            description=DESCRIPTION,
+            security_schemes=security_schemes(),
+            security=[{"bearer": []}, {"apiKey": []}, {"xApiKey": []}],
+        )
     )
+    return json.dumps(contract_document(generated, server_url), indent=2, ensure_ascii=False) + "\n"
 
 
 def _include(
     app: APIGatewayRestResolver,
     deps: ApiDependencies,
     modules: Iterable[str],
-    openapi_json: Callable[[], str],
+    document: Callable[[str], str],
 ) -> None:
     for name in modules:
         module = route_module(name)
-        router = module.make_router(openapi_json) if name == "system" else module.make_router(deps)
+        router = module.make_router(document) if name == "system" else module.make_router(deps)
         app.include_router(router)
 
 
+class _Documents:
+    """The document per server url, built once each: building it costs ~100 ms."""
+
+    def __init__(self, app: Callable[[], APIGatewayRestResolver]) -> None:
+        self._app = app
+        self._by_server: LazyByKey[str] = LazyByKey(lambda server: openapi_document(self._app(), server))
+
+    def __call__(self, server_url: str) -> str:
+        return self._by_server.get(server_url)
+
+
 def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResolver:
-    """Every route, Swagger UI at /docs and the document at /openapi.json."""
+    """Every route, with Swagger UI at /docs and the document at /openapi.json."""
     app = new_resolver(logger)
-    _include(app, deps, modules_for("openapi.json"), lambda: openapi_document(app))
-    app.enable_swagger(path="/docs", title=TITLE, version=VERSION, security_schemes=security_schemes())
+    _include(app, deps, modules_for("openapi.json"), _Documents(lambda: app))
     return app
 
 
@@ -145,11 +162,10 @@ class ApiRoutes:
             return build_resolver(self._deps, self._logger)
         app = new_resolver(self._logger)
         # /openapi.json lives with /health in the system module; its document is the full one.
-        _include(app, self._deps, modules_for(segment), self._full_document)
+        _include(
+            app, self._deps, modules_for(segment), _Documents(lambda: self._resolvers.get("openapi.json"))
+        )
         return app
-
-    def _full_document(self) -> str:
-        return openapi_document(self._resolvers.get("openapi.json"))
 
 
 def initialized_ahead_of_traffic() -> bool:
