@@ -33,6 +33,9 @@ CONTRACT_MODULES: Final[tuple[str, ...]] = (
 )
 SCHEMA_REF: Final = "#/components/schemas/{model}"
 AUTHORIZED_ERRORS: Final = (401, 403, 429)
+# The request guard (api/request_guard.py) answers these for any body, before routing.
+BODY_ERRORS: Final = (400, 413, 415)
+BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 # powertools' own validation answers; ours is the envelope's 400 (api/app.py), so these go.
 POWERTOOLS_SCHEMAS: Final = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 METHODS: Final = ("get", "put", "post", "delete", "patch")
@@ -73,7 +76,7 @@ def contract_document(generated: Mapping[str, Any], server_url: str = "/") -> di
                 item[method]["responses"].pop("422", None)
                 continue
             described.add(key)
-            item[method] = _operation_object(item[method], operation, models)
+            item[method] = _operation_object(item[method], method.upper(), operation, models)
     schemas = dict(document.get("components", {}).get("schemas", {}))
     for name in POWERTOOLS_SCHEMAS:
         schemas.pop(name, None)
@@ -85,7 +88,7 @@ def contract_document(generated: Mapping[str, Any], server_url: str = "/") -> di
 
 
 def _operation_object(
-    generated: Mapping[str, Any], operation: Operation, models: list[type[BaseModel]]
+    generated: Mapping[str, Any], method: str, operation: Operation, models: list[type[BaseModel]]
 ) -> dict[str, Any]:
     described = {
         key: value
@@ -109,6 +112,8 @@ def _operation_object(
     for status, reply in sorted(operation.responses.items()):
         responses[str(status)] = _reply_object(reply, models)
     errors = set(operation.errors)
+    if method in BODY_METHODS:
+        errors.update(BODY_ERRORS)
     if not operation.public:
         errors.update(AUTHORIZED_ERRORS)
     for status in sorted(errors):
