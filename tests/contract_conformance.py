@@ -13,8 +13,6 @@ from typing import Any
 
 import jsonschema
 
-from devstack.template import LocalStackTemplate
-
 
 class ContractViolation(AssertionError):
     pass
@@ -22,15 +20,9 @@ class ContractViolation(AssertionError):
 
 @cache
 def document() -> dict[str, Any]:
-    from aws_lambda_powertools import Logger
+    from admin.openapi import committed_document
 
-    from debtload.api.app import build_resolver, openapi_document
-    from debtload.api.dependencies import ApiDependencies
-    from debtload.config import Config
-
-    environment = LocalStackTemplate().function_environment("ApiFunction", "http://127.0.0.1:9")
-    deps = ApiDependencies.from_config(Config.from_env(environment))
-    return dict(json.loads(openapi_document(build_resolver(deps, Logger(service="contract")))))
+    return dict(json.loads(committed_document()))
 
 
 def _shape(path: str) -> str:

@@ -32,6 +32,7 @@ from debtload.api.route_registry import (
     route_module,
 )
 from debtload.api.route_scopes import check_route_scope
+from debtload.config import Config
 from debtload.domain import rate_limits
 from debtload.domain.errors import DomainError, RateLimited
 
@@ -129,6 +130,14 @@ def build_resolver(deps: ApiDependencies, logger: Logger) -> APIGatewayRestResol
     app = new_resolver(logger)
     _include(app, deps, modules_for("openapi.json"), _Documents(lambda: app))
     return app
+
+
+def document_for(config: Config, server_url: str = "/") -> str:
+    """The document the api serves, built without a request: `make openapi` writes it to
+    docs/openapi.json, and the suites check every answer against it. Building the routers makes no
+    AWS call."""
+    app = build_resolver(ApiDependencies.from_config(config), Logger(service="openapi"))
+    return openapi_document(app, server_url)
 
 
 class ApiRoutes:
