@@ -25,4 +25,5 @@ def invoke(moto_resources: MotoResources, template: LocalStackTemplate) -> Itera
             check_proxy(event, response)  # every answer is one the OpenAPI document declares
         return response
 
+    invoke.runner = runner  # type: ignore[attr-defined]  # for tests that reach a function's module
     return invoke

@@ -39,6 +39,42 @@ BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 # powertools' own validation answers; ours is the envelope's 400 (api/app.py), so these go.
 POWERTOOLS_SCHEMAS: Final = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 METHODS: Final = ("get", "put", "post", "delete", "patch")
+# The operations that run through api/creating.create, and so take an Idempotency-Key and
+# ?dry_run=true; tests/unit/test_contract.py reads the routes to keep this in step.
+CREATING_OPERATIONS: Final = frozenset(
+    {
+        ("POST", "/campaigns"),
+        ("POST", "/cases"),
+        ("POST", "/cases/{case_id}/notes"),
+        ("POST", "/collections"),
+        ("POST", "/collections/bulks"),
+        ("POST", "/collections/exports"),
+        ("POST", "/customers/add/bulk"),
+        ("POST", "/debts"),
+        ("POST", "/debts/batch"),
+        ("POST", "/ingestion-jobs"),
+        ("POST", "/timelines"),
+    }
+)
+CREATING_PARAMETERS: Final = (
+    {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": "Makes a retry safe: the same key and body within 24 hours answer the first "
+        "answer again (with `Idempotent-Replayed: true`) and write nothing; the same key with another "
+        "body is 422. At most 255 characters.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    },
+    {
+        "name": "dry_run",
+        "in": "query",
+        "required": False,
+        "description": "`true` validates and answers as for real, writes nothing and charges nothing.",
+        "schema": {"type": "boolean", "default": False},
+    },
+)
+CONTACT: Final = {"name": "debtload"}
 
 
 def contract_modules() -> list[Any]:
@@ -77,12 +113,15 @@ def contract_document(generated: Mapping[str, Any], server_url: str = "/") -> di
                 continue
             described.add(key)
             item[method] = _operation_object(item[method], method.upper(), operation, models)
+            if key in CREATING_OPERATIONS:
+                item[method]["parameters"] = [*item[method].get("parameters", []), *CREATING_PARAMETERS]
     schemas = dict(document.get("components", {}).get("schemas", {}))
     for name in POWERTOOLS_SCHEMAS:
         schemas.pop(name, None)
     schemas.update(_schemas(models))
     document.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))
     document["tags"] = tags()
+    document["info"]["contact"] = dict(CONTACT)
     document["servers"] = [{"url": server_url, "description": "This API, as the caller reached it"}]
     return document
 
@@ -105,22 +144,31 @@ def _operation_object(
         models.append(operation.request)
         content: dict[str, Any] = {"schema": {"$ref": SCHEMA_REF.format(model=_name(operation.request))}}
         _add_examples(content, operation.request_example, operation.request_examples)
-        described["requestBody"] = {"required": True, "content": {JSON: content}}
+        described["requestBody"] = {"required": operation.request_required, "content": {JSON: content}}
     if operation.public:
         described["security"] = []
     responses: dict[str, Any] = {}
-    for status, reply in sorted(operation.responses.items()):
-        responses[str(status)] = _reply_object(reply, models)
     errors = set(operation.errors)
     if method in BODY_METHODS:
         errors.update(BODY_ERRORS)
     if not operation.public:
         errors.update(AUTHORIZED_ERRORS)
-    for status in sorted(errors):
-        responses[str(status)] = {
-            "description": ERROR_MEANINGS[status],
-            "content": {JSON: {"schema": {"$ref": SCHEMA_REF.format(model="ErrorEnvelope")}}},
-        }
+    envelope = {"$ref": SCHEMA_REF.format(model="ErrorEnvelope")}
+    for status in sorted(errors | set(operation.responses)):
+        reply = operation.responses.get(status)
+        if reply is None:
+            responses[str(status)] = {
+                "description": ERROR_MEANINGS[status],
+                "content": {JSON: {"schema": envelope}},
+            }
+            continue
+        responses[str(status)] = answer = _reply_object(reply, models)
+        if status in errors and reply.model is not None:
+            # An error status with a shape of its own (a seed's 400): that shape, or the envelope
+            # the request guard and the router answer for the same status.
+            schema = answer["content"][JSON]["schema"]
+            answer["content"][JSON]["schema"] = {"oneOf": [schema, envelope]}
+            answer["description"] = f"{reply.description} Or: {ERROR_MEANINGS[status]}"
     described["responses"] = responses
     return described
 
@@ -136,6 +184,8 @@ def _reply_object(reply: Reply, models: list[type[BaseModel]]) -> dict[str, Any]
         return answer
     _add_examples(content, reply.example, {})
     answer["content"] = {reply.media_type: content}
+    for media_type, schema in reply.alternatives.items():
+        answer["content"][media_type] = {"schema": dict(schema)}
     return answer
 
 

@@ -31,12 +31,15 @@ class Reply:
     example: Any = None
     media_type: str = JSON
     schema: Mapping[str, Any] | None = None  # a non-JSON body's schema, e.g. {"type": "string"}
+    # Other media types the same status may answer, by `Accept`: {"text/csv": {"type": "string"}}
+    alternatives: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 # What each error status means wherever it is declared; an operation may say more.
 ERROR_MEANINGS: Mapping[int, str] = {
     400: "The request is invalid: a parameter, the JSON, or the envelope (not a row: rows fail one by one).",
     401: "No API key, or an unknown or revoked one.",
+    402: "The credit balance does not cover what the request costs; nothing was written or charged.",
     403: "The key lacks the scope this operation needs.",
     404: "No such resource for this tenant.",
     409: "The resource's state does not allow this (for example, already exported or terminal).",
@@ -61,4 +64,5 @@ class Operation:
     request: type[BaseModel] | None = None
     request_example: Any = None
     request_examples: Mapping[str, Any] = field(default_factory=dict)  # several named examples
+    request_required: bool = True  # False: the body may be omitted (its fields all have defaults)
     public: bool = False  # no key needed: no 401/403/429
