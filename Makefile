@@ -16,6 +16,9 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 VENV_PY := $(VENV)/.python-3.13
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# spectral (the OpenAPI linter) is a Node.js tool: package-lock.json pins it and what it pulls in.
+NODE_STAMP := node_modules/.installed
+SPECTRAL := node_modules/.bin/spectral
 
 NAME ?=
 SCOPES ?=
@@ -28,7 +31,7 @@ FUNCTION ?=
 EVENT ?=
 ADMIN_STACK := $(if $(STACK),--stack $(STACK),)
 
-.PHONY: help run test lint build deploy bench tenant key revoke credits invoke clean
+.PHONY: help run test lint openapi build deploy bench tenant key revoke credits invoke clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,19 +56,29 @@ $(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt requirements-sam.txt requirement
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	@touch $@
 
+# npm ci installs exactly the lock file; no package's install script is needed (or run).
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are required (make lint runs spectral)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 run: $(RUN_STAMP) ## Start the local stack: API on :3000, AWS endpoint (moto) on :4566
 	$(BIN)/python -m devstack
 
 test: $(DEV_STAMP) ## Run every test suite (unit, integration, e2e, events, template)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(DEV_STAMP) ## ruff, mypy, import-linter (contracts in pyproject.toml), cfn-lint and checkov (skips and their reasons: .checkov.yaml)
+lint: $(DEV_STAMP) $(NODE_STAMP) ## ruff, mypy, import-linter (pyproject.toml), cfn-lint, checkov (.checkov.yaml), spectral on docs/openapi.json (.spectral.yaml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	PYTHONPATH=layers/core $(BIN)/lint-imports
 	$(BIN)/cfn-lint template.yaml
 	$(CHECKOV) -f template.yaml --config-file .checkov.yaml
+	$(SPECTRAL) lint docs/openapi.json --ruleset .spectral.yaml --fail-severity=warn
+
+openapi: $(RUN_STAMP) ## Write docs/openapi.json, the committed contract
+	PYTHONPATH=layers/core:. $(BIN)/python -m admin.openapi docs/openapi.json
 
 build: $(DEV_STAMP) ## sam build (arm64, no container needed); the layer ships .pyc files
 	$(SAM) build
@@ -98,5 +111,5 @@ invoke: $(RUN_STAMP) ## Run one function on an event offline, as sam local invok
 	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || { echo "usage: make invoke FUNCTION=<LogicalId> EVENT=events/<file>.json"; exit 2; }
 	@$(BIN)/python -m devstack.invoke "$(FUNCTION)" "$(EVENT)"
 
-clean: ## Remove .venv and build output
-	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+clean: ## Remove .venv, node_modules and build output
+	rm -rf $(VENV) node_modules .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -129,7 +129,9 @@ def build_proxy_event(
         "resourceId": _resource_id(match.resource),
         "resourcePath": match.resource,
         "httpMethod": method,
-        "path": f"/{api_stage.stage}{raw_path}",
+        # The path the client asked for: API Gateway's own domain puts the stage in it, while the
+        # local front serves the stage at the root, as a custom domain with no base path does.
+        "path": raw_path,
         "stage": api_stage.stage,
         "protocol": str(environ.get("SERVER_PROTOCOL") or "HTTP/1.1"),
         "requestId": request_id,

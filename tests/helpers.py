@@ -159,7 +159,7 @@ def drain_worker(invoke: Invoke, resources: MotoResources, queue: str = "JobQueu
             for m in messages
         ]
         result = invoke("WorkerFunction", {"Records": records})
-        assert result == {"batchItemFailures": []}
+        assert result == {"batchItemFailures": []}, result
         for m in messages:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         delivered += len(messages)

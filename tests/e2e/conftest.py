@@ -21,6 +21,7 @@ import pytest
 from debtload.adapters.dynamodb.table import DynamoTable
 from devstack.stack import LocalStack
 from devstack.template import PROJECT_ROOT
+from tests.contract_conformance import check, resource_of
 
 pytestmark = pytest.mark.e2e
 
@@ -68,9 +69,13 @@ class Client:
         request = urllib.request.Request(self.base_url + path, data=data, headers=all_headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
-                return HttpResponse(response.status, dict(response.headers), response.read())
+                answer = HttpResponse(response.status, dict(response.headers), response.read())
         except urllib.error.HTTPError as error:
-            return HttpResponse(error.code, dict(error.headers), error.read())
+            answer = HttpResponse(error.code, dict(error.headers), error.read())
+        resource = resource_of(path)
+        if resource is not None:  # every answer is one the OpenAPI document declares
+            check(method, resource, answer.status, answer.headers, answer.body)
+        return answer
 
     def get(self, path: str, **kwargs: Any) -> HttpResponse:
         return self.request("GET", path, **kwargs)

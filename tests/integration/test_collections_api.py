@@ -306,3 +306,36 @@ def test_a_dry_run_bulk_reports_without_writing_and_a_bad_export_date_is_400(
     )  # e2e id still free
     assert call(invoke, "POST", "/collections/exports", body={"date": "31/12/2026"})["statusCode"] == 400
     assert call(invoke, "POST", "/collections/exports", body=[1])["statusCode"] == 400
+
+
+def test_a_row_that_is_not_an_object_fails_alone(
+    invoke: Invoke, moto_resources: MotoResources, creditor: None
+) -> None:
+    # The envelope is valid, so the bulk is accepted; the bad row must not take its chunk with it.
+    good = collection(scheduled_date=next_saturday().isoformat())
+    state = bulk(invoke, moto_resources, {"collections": [5, good]})
+    assert state["status"] == "completed", state
+    assert (state["collections_failed"], state["collections_confirmed"]) == (1, 1), state
+    listed = body_of(
+        call(
+            invoke,
+            "GET",
+            f"/collections/bulks/{state['id']}/collections",
+            resource="/collections/bulks/{id}/collections",
+        )
+    )
+    failed = [c for c in listed["results"] if c["status"] == "failed"]
+    assert [c["failure_code"] for c in failed] == ["invalid_request"], listed
+
+
+def test_a_failed_collection_shows_our_id_whatever_it_was_sent_with(
+    invoke: Invoke, moto_resources: MotoResources, creditor: None
+) -> None:
+    sent = {**collection(), "id": "x", "status": "confirmed", "amount": 0}
+    state = bulk(invoke, moto_resources, {"collections": [sent]})
+    path = f"/collections/bulks/{state['id']}/collections"
+    [shown] = body_of(call(invoke, "GET", path, resource="/collections/bulks/{id}/collections"))["results"]
+    assert shown["status"] == "failed" and shown["failure_code"] == "invalid_amount", shown
+    assert shown["id"] != "x"
+    one = body_of(call(invoke, "GET", f"/collections/{shown['id']}", resource="/collections/{id}"))
+    assert one["id"] == shown["id"] and one["status"] == "failed"

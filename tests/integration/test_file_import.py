@@ -603,7 +603,7 @@ def test_an_interrupted_customers_import_resumes_its_one_job_and_calls_nobody_tw
     )
     event = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(content))
 
-    module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
+    module = invoke.runner._module("FileImportFunction", "app")  # type: ignore[attr-defined]
     queue = module.task.task.submitter.queue
     real_send = queue.send_chunks
     sent: list[int] = []
@@ -667,7 +667,7 @@ def test_an_import_that_failed_every_attempt_ends_failed_with_a_report_saying_wh
     s3 = moto_resources.client("s3")
     put = s3.put_object(Bucket=moto_resources.bucket, Key=key, Body=NOTES_CSV.encode("cp1252"))
     event = s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(NOTES_CSV))
-    module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
+    module = invoke.runner._module("FileImportFunction", "app")  # type: ignore[attr-defined]
 
     def time_out(messages: Any) -> None:
         raise Interrupted
@@ -744,7 +744,7 @@ def test_the_lease_sweeper_resumes_an_abandoned_import_then_fails_one_past_its_a
     from debtload.adapters.dynamodb.table import DynamoTable
 
     store = DynamoImportStore(DynamoTable(moto_resources.table_name))
-    module = invoke.__self__._module("FileImportFunction", "app")  # type: ignore[attr-defined]
+    module = invoke.runner._module("FileImportFunction", "app")  # type: ignore[attr-defined]
     queue = module.task.task.submitter.queue
     real_send = queue.send_chunks
 

@@ -8,22 +8,14 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field
 
+from debtload.api.contract.validated_bodies import NoteRequest
 from debtload.api.creating import OperationResult, create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
 from debtload.domain import cases, notes, request_ids
 from debtload.domain.errors import BadRequest, ValidationFailed
 from debtload.domain.tenants import Principal
-
-
-class NoteRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    description: str = Field(max_length=notes.MAX_DESCRIPTION)
-    eventDate: str | None = None  # the Ingestion Jobs API's field names
-    externalRef: str | None = Field(default=None, max_length=notes.MAX_EXTERNAL_REF)
 
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:

@@ -6,19 +6,12 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field
 
+from debtload.api.contract.validated_bodies import WebhookEndpointRequest
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
 from debtload.domain import webhooks
 from debtload.domain.jobs.model import OutboxEvent
-
-
-class WebhookEndpointRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    url: str = Field(min_length=8, max_length=2048)
-    events: list[str] = Field(min_length=1, max_length=len(webhooks.EVENT_TYPES))
 
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:

@@ -18,7 +18,7 @@ def view_run(store: CallRunStore, tenant_id: str, call_run_id: str) -> dict[str,
         view["creditsReserved"] = int(run.get("creditsReserved", 0) or 0)
         if run.get("error"):
             view["error"] = run["error"]
-        view.setdefault("batches", [])
+        view["batches"] = view.get("batches") or []  # a run that never started stores None
         for name in ("initiated", "failed", "skipped", "batchesProcessed"):
             view[name] = int(view.get(name) or 0)
     else:

@@ -4,7 +4,7 @@ aggregated state, and the job engine's row processor that runs each collection."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
@@ -72,7 +72,9 @@ class CollectionsRowProcessor:
         creditor_id = self.settings.get_settings(job.tenant_id).get("sepa_creditor_id")
         now = datetime.now(UTC)
         incoming = [
-            Incoming(collection_id_for(job.job_id, r.row), dict(r.data), job.job_id, r.row) for r in rows
+            # A row that is not an object is checked too, and fails alone ("must be a JSON object").
+            Incoming(collection_id_for(job.job_id, r.row), _body(r.data), job.job_id, r.row)
+            for r in rows
         ]
         results = process(
             self.store,
@@ -92,6 +94,10 @@ class CollectionsRowProcessor:
             )
             for r, c in zip(rows, results, strict=True)
         ]
+
+
+def _body(data: Any) -> Any:
+    return dict(data) if isinstance(data, Mapping) else data
 
 
 def dry_run_report(checked: Sequence[Collection]) -> dict[str, Any]:

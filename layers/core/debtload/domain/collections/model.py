@@ -15,6 +15,11 @@ CANCELABLE: Final = (PENDING, "scheduled", CONFIRMED)
 # What a collection confirmed when it was written can have become: a bulk counts it confirmed (its
 # canceled ones are subtracted from the bulk's own counter), however often its chunk is delivered.
 WAS_CONFIRMED: Final = (CONFIRMED, EXPORTED, CANCELED)
+# The keys a collection's view owns; a sent field of the same name is not shown.
+_OURS: Final = frozenset(
+    {"id", "status", "failure_code", "failure_message", "requested_scheduled_date", "bulk_id", "export_id"}
+    | {"created_at", "updated_at"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,9 @@ class Collection:
         return replace(self, status=FAILED, failure_code=code, failure_message=message, updated_at=updated_at)
 
     def to_json(self) -> dict[str, Any]:
-        shown: dict[str, Any] = {"id": self.collection_id, **self.fields, "status": self.status}
+        # A failed collection's fields are what the client sent: none may stand for one of ours.
+        sent = {k: v for k, v in self.fields.items() if k not in _OURS}
+        shown: dict[str, Any] = {"id": self.collection_id, **sent, "status": self.status}
         if self.failure_code:
             shown["failure_code"] = self.failure_code
             shown["failure_message"] = self.failure_message

@@ -47,8 +47,11 @@ def _bounded_value(value: Any, limit: int) -> tuple[Any, bool]:
     return cut(text, limit, size), True
 
 
-def bounded_data(data: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
-    """(data to store, whether anything was cut): keys stay, so a file's columns stay in its report."""
+def bounded_data(data: Any) -> tuple[dict[str, Any], bool]:
+    """(data to store, whether anything was cut): keys stay, so a file's columns stay in its report.
+    A row that is not an object (an API bulk's `5`) is kept as sent, under `value`."""
+    if not isinstance(data, Mapping):
+        data = {"value": data}
     truncated = False
     kept: dict[str, Any] = {}
     for key, value in data.items():
@@ -87,7 +90,7 @@ def bounded_outcome(outcome: RowOutcome) -> RowOutcome:
     error = outcome.error
     if error is not None and len(error.encode()) > MAX_ERROR_BYTES:
         error = cut(error, MAX_ERROR_BYTES)
-    if not truncated and error == outcome.error:
+    if not truncated and error == outcome.error and isinstance(outcome.data, Mapping):
         return outcome
     return replace(outcome, data=data, error=error, truncated=outcome.truncated or truncated)
 
