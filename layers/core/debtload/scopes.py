@@ -17,6 +17,7 @@ ALL_SCOPES: tuple[str, ...] = (
     "ingestion:read",
     "webhooks:write",
     "imports:read",
+    "imports:write",
     "settings:write",
 )
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from debtload.adapters.dynamodb.cases import DynamoCaseStore
     from debtload.adapters.dynamodb.collections import DynamoCollectionStore
     from debtload.adapters.dynamodb.debts import DynamoDebtStore, DynamoTimelineStore
+    from debtload.adapters.dynamodb.import_mappings import DynamoMappingStore
     from debtload.adapters.dynamodb.imports import DynamoImportStore
     from debtload.adapters.dynamodb.jobs import DynamoJobStore
     from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
@@ -131,6 +132,12 @@ class ApiDependencies:
         from debtload.adapters.dynamodb.imports import DynamoImportStore
 
         return DynamoImportStore(self.table)
+
+    @cached_property
+    def import_mappings(self) -> DynamoMappingStore:
+        from debtload.adapters.dynamodb.import_mappings import DynamoMappingStore
+
+        return DynamoMappingStore(self.table)
 
     @cached_property
     def files(self) -> S3FileStore:

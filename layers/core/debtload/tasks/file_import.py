@@ -20,6 +20,7 @@ from typing import Any
 from debtload.domain import imports
 from debtload.domain.file_import import reader
 from debtload.domain.file_import.kinds import KIND_SPECS
+from debtload.domain.file_import.mappings import MappingStore
 from debtload.domain.file_import.options import OptionProblem, read_options
 from debtload.domain.file_import.records import ROW_ERROR, ColumnMap, map_columns, missing_columns
 from debtload.domain.file_import.report import (
@@ -74,6 +75,7 @@ class FileImportTask:
     reporter: ImportReporter
     importable_kinds: frozenset[str]
     tmp_dir: str | None = None
+    mappings: MappingStore | None = None  # the tenants' saved column mappings, applied first
 
     def handle(self, event: Mapping[str, Any], lease_seconds: float | None = None) -> list[dict[str, Any]]:
         return [self._one(dropped, lease_seconds) for dropped in imports.dropped_files(event)]
@@ -167,7 +169,8 @@ class FileImportTask:
                 _check_size(fmt, info.size)
                 options = read_options(key.kind, info.metadata)
                 table = self._open(fmt, dropped, info, options, cleanup)
-                columns = map_columns(spec, table.header)
+                saved = self.mappings.get_mapping(key.tenant_id, key.kind) if self.mappings else None
+                columns = map_columns(spec, table.header, saved.index() if saved else None)
                 missing = missing_columns(spec, columns)
                 if missing:
                     raise Rejected("The file cannot be imported: " + "; ".join(missing))
@@ -205,6 +208,7 @@ class FileImportTask:
                     "columns": list(columns.headers),
                     "mapped_columns": columns.mapped(),
                     "metadata_columns": columns.unmapped(),
+                    "column_mapping": saved.applied_to(table.header) if saved else {},
                     "options": options.job,
                 },
             )

@@ -26,6 +26,7 @@ from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.config import Config
 
 if TYPE_CHECKING:
+    from debtload.adapters.dynamodb.import_mappings import DynamoMappingStore
     from debtload.adapters.dynamodb.imports import DynamoImportStore
     from debtload.adapters.dynamodb.jobs import DynamoJobStore
     from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
@@ -102,6 +103,12 @@ class TaskDependencies:
         return DynamoImportStore(self.table)
 
     @cached_property
+    def import_mappings(self) -> DynamoMappingStore:
+        from debtload.adapters.dynamodb.import_mappings import DynamoMappingStore
+
+        return DynamoMappingStore(self.table)
+
+    @cached_property
     def files(self) -> S3FileStore:
         from debtload.adapters.s3_files import S3FileStore
 
@@ -154,6 +161,7 @@ class TaskDependencies:
             reporter=self.reporter,
             # A kind is importable once its row processor is registered (row_processors below).
             importable_kinds=IMPORTABLE_KINDS,
+            mappings=self.import_mappings,
         )
         failures = ImportFailures(self.imports, self.files, self.jobs, self.reporter)
         return FileImportEvents(task, failures, LeaseSweeper(self.imports, task, failures))

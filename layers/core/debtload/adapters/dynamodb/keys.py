@@ -36,6 +36,10 @@ def import_sk(import_id: str) -> str:
     return f"IMPORT#{import_id}"
 
 
+def import_mapping_sk(kind: str) -> str:
+    return f"IMPORTMAPPING#{kind}"
+
+
 def job_sk(job_id: str) -> str:
     return f"JOB#{job_id}"
 

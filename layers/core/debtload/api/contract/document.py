@@ -28,6 +28,7 @@ CONTRACT_MODULES: Final[tuple[str, ...]] = (
     "customers",
     "call_runs",
     "imports",
+    "import_mappings",
     "debts",
     "collections",
 )

@@ -54,6 +54,9 @@ class ImportRecord(BaseModel):
     columns: list[str] | None = Field(None, description="The header's columns, in order.")
     mapped_columns: dict[str, str] | None = Field(None, description="Each recognised column and its field.")
     metadata_columns: list[str] | None = Field(None, description="Columns kept as metadata.")
+    column_mapping: dict[str, str] | None = Field(
+        None, description="The columns the tenant's saved mapping (PUT /import-mappings/{kind}) filled."
+    )
     options: dict[str, Any] | None = Field(
         None, description="The import options read from the object's metadata."
     )

@@ -41,9 +41,15 @@ class ColumnMap:
         return cls(tuple(options["columns"]), tuple(f or None for f in options["fields"]))
 
 
-def map_columns(spec: KindSpec, headers: Sequence[str]) -> ColumnMap:
-    index = spec.alias_index()
-    return ColumnMap(tuple(headers), tuple(index.get(header_key(h)) for h in headers))
+def map_columns(spec: KindSpec, headers: Sequence[str], saved: Mapping[str, str] | None = None) -> ColumnMap:
+    """Each column's field: the tenant's saved mapping first (header_key -> field, mappings.py),
+    then the aliases; a field the saved mapping fills from the file is not filled by an alias too."""
+    saved = saved or {}
+    claimed = {saved[header_key(h)] for h in headers if header_key(h) in saved}
+    index = {k: f for k, f in spec.alias_index().items() if f not in claimed}
+    return ColumnMap(
+        tuple(headers), tuple(saved.get(header_key(h)) or index.get(header_key(h)) for h in headers)
+    )
 
 
 def missing_columns(spec: KindSpec, columns: ColumnMap) -> list[str]:

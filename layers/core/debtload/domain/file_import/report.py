@@ -136,6 +136,10 @@ class ImportReporter:
                 "mapped": record.get("mapped_columns", {}),
                 "metadata": record.get("metadata_columns", []),
             },
+            # The tenant's saved mapping (PUT /import-mappings/{kind}): the columns it filled, and
+            # the columns that filled no field (their values are kept in each row's metadata).
+            "column_mapping": record.get("column_mapping", {}),
+            "ignored_columns": record.get("metadata_columns", []),
             "options": record.get("options", {}),
             "errors": errors,
             "errors_truncated": job.rows_failed > len(errors),
