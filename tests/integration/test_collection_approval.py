@@ -1,4 +1,4 @@
-"""Four-eyes approval of collections bulks (decision 87) through the real api and worker handlers with
+"""Four-eyes approval of collections bulks (decision 88) through the real api and worker handlers with
 moto: a held bulk waits validated, the creating key may not decide it, another key approves (its
 collections confirmed, exported) or rejects (canceled), retries confirm nothing twice, webhooks."""
 

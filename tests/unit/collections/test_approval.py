@@ -1,4 +1,4 @@
-"""Four-eyes approval of a bulk (decision 87): the domain's rules, with in-memory stores."""
+"""Four-eyes approval of a bulk (decision 88): the domain's rules, with in-memory stores."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Four-eyes approval of a bulk (decision 87): a bulk created with `require_approval` (or under the
+"""Four-eyes approval of a bulk (decision 88): a bulk created with `require_approval` (or under the
 tenant's `collections_require_approval`) is validated by the worker as usual, but its valid
 collections are stored `pending` (their mandate and end-to-end claims taken) and the job is held:
 counting its last chunk does not finish it. Another key with `collections:approve` then decides.

@@ -43,7 +43,7 @@ def validate_envelope(body: Any) -> list[Any]:
     return collections
 
 
-# A bulk's approval (decision 87), in its job's options: "awaiting" until a second key decides.
+# A bulk's approval (decision 88), in its job's options: "awaiting" until a second key decides.
 AWAITING: Final = "awaiting"
 APPROVED: Final = "approved"
 REJECTED: Final = "rejected"

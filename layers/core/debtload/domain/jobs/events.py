@@ -36,7 +36,7 @@ def terminal_event(job: Job, status: JobStatus, outcome: str) -> OutboxEvent:
                 {
                     "id": job.job_id,
                     "collections_total": job.rows_total,
-                    # A rejected bulk (decision 87) confirmed none: every valid one was canceled.
+                    # A rejected bulk (decision 88) confirmed none: every valid one was canceled.
                     "collections_confirmed": 0 if rejected else job.rows_succeeded,
                     "collections_failed": job.rows_failed,
                     **({"collections_canceled": job.rows_succeeded} if rejected else {}),
