@@ -87,3 +87,68 @@ def test_five_thousand_collections_complete_with_exact_counts(local_stack: Runni
     }
     failed = http.get(f"/collections/bulks/{bulk['id']}/collections?status=failed&size=100").json()["results"]
     assert len(failed) == 20 and {f["failure_code"] for f in failed} == {"invalid_amount"}
+
+
+def test_four_eyes_approval_of_bulks(local_stack: Running) -> None:
+    # Given a creditor whose key may approve too, and an approver's key issued as `make key` does
+    tenant_id, key = local_stack.tenant(
+        "Collections approval", scopes="collections:write collections:read collections:approve settings:write"
+    )
+    http = local_stack.http(key)
+    settings = {"sepa_creditor_id": "FR72ZZZ123456", "creditor_name": "Acme Recouvrement"}
+    assert http.request("PATCH", "/settings", settings).status == 200
+    approver = local_stack.http(
+        local_stack.admin("key", "--tenant", tenant_id, "--scopes", "collections:approve collections:read")[
+            "api_key"
+        ]
+    )
+    when = (datetime.now(UTC).date() + timedelta(days=21)).isoformat()
+
+    def rows(prefix: str, n: int) -> list[dict[str, Any]]:
+        out = []
+        for i in range(n):
+            body = json.loads(json.dumps(SEED_BODY["collections"][0]))
+            body.update(scheduled_date=when, end_to_end_id=f"{prefix}-{i}")
+            out.append(body)
+        return out
+
+    def awaiting(bulk_id: str) -> dict[str, Any]:
+        def waiting() -> dict[str, Any] | None:
+            bulk = http.get(f"/collections/bulks/{bulk_id}").json()
+            return bulk if bulk["status"] == "awaiting_approval" else None
+
+        return dict(wait_for(waiting, timeout=60, interval=0.2))
+
+    # When a bulk is created with require_approval
+    created = http.post("/collections/bulks", {"collections": rows("APPROVE", 3), "require_approval": True})
+    assert created.status == 200, created.body
+    bulk_id = created.json()["id"]
+    # Then it is validated and waits, its collections pending, none exported
+    waiting = awaiting(bulk_id)
+    assert (waiting["collections_confirmed"], waiting["collections_failed"]) == (0, 0)
+    listed = http.get(f"/collections/bulks/{bulk_id}/collections").json()["results"]
+    assert [c["status"] for c in listed] == ["pending"] * 3
+    export = http.post("/collections/exports", {"date": when})
+    assert export.status == 201, export.body
+    assert export.json()["collections"] == 0
+    # And the creating key cannot approve it, though it has the scope; the approver's key can
+    own = http.post(f"/collections/bulks/{bulk_id}/approve")
+    assert own.status == 403 and "created a bulk" in own.json()["message"]
+    approved = approver.post(f"/collections/bulks/{bulk_id}/approve")
+    assert approved.status == 200, approved.body
+    done = approved.json()
+    assert (done["status"], done["collections_confirmed"], done["approval"]) == ("completed", 3, "approved")
+    listed = approver.get(f"/collections/bulks/{bulk_id}/collections").json()["results"]
+    assert [c["status"] for c in listed] == ["confirmed"] * 3
+    assert approver.post(f"/collections/bulks/{bulk_id}/approve").status == 409
+
+    # When a second bulk is rejected
+    second = http.post("/collections/bulks", {"collections": rows("REJECT", 2), "require_approval": True})
+    second_id = second.json()["id"]
+    awaiting(second_id)
+    rejected = approver.post(f"/collections/bulks/{second_id}/reject")
+    assert rejected.status == 200, rejected.body
+    # Then every collection is canceled
+    assert rejected.json()["collections_canceled"] == rejected.json()["collections_total"] == 2
+    listed = http.get(f"/collections/bulks/{second_id}/collections").json()["results"]
+    assert [c["status"] for c in listed] == ["canceled"] * 2

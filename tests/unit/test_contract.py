@@ -16,7 +16,12 @@ from tests.contract_conformance import document
 OPERATION_ID = re.compile(r"^[a-z][a-zA-Z0-9]+$")
 ENVELOPE = {"$ref": "#/components/schemas/ErrorEnvelope"}
 # Operations that take no body: an action named by its path.
-NO_BODY = {("POST", "/collections/{collection_id}/cancel"), ("POST", "/webhooks/events/{event_id}/replay")}
+NO_BODY = {
+    ("POST", "/collections/{collection_id}/cancel"),
+    ("POST", "/collections/bulks/{bulk_id}/approve"),
+    ("POST", "/collections/bulks/{bulk_id}/reject"),
+    ("POST", "/webhooks/events/{event_id}/replay"),
+}
 
 
 def _operations() -> list[tuple[str, str, dict[str, Any]]]:

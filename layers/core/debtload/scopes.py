@@ -8,6 +8,7 @@ ALL_SCOPES: tuple[str, ...] = (
     "debts:read",
     "collections:write",
     "collections:read",
+    "collections:approve",
     "customers:write",
     "campaigns:write",
     "campaigns:read",

@@ -53,6 +53,8 @@ ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("POST", "/collections/bulks"): "collections:write",
     ("GET", "/collections/bulks/{id}"): "collections:read",
     ("GET", "/collections/bulks/{id}/collections"): "collections:read",
+    ("POST", "/collections/bulks/{id}/approve"): "collections:approve",
+    ("POST", "/collections/bulks/{id}/reject"): "collections:approve",
     ("POST", "/collections"): "collections:write",
     ("GET", "/collections/{id}"): "collections:read",
     ("POST", "/collections/{id}/cancel"): "collections:write",

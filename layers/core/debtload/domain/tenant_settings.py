@@ -16,6 +16,8 @@ class TenantSettingsPatch(BaseModel):
 
     sepa_creditor_id: str | None = Field(default=None, max_length=35)
     creditor_name: str | None = Field(default=None, min_length=1, max_length=70)
+    # Every bulk of the tenant waits for a second key's approval (decision 88).
+    collections_require_approval: bool | None = None
 
 
 class TenantSettingsRepository(Protocol):

@@ -25,6 +25,8 @@ EVENT_TYPES = (
     "job.failed",
     "collections.bulk.completed",
     "bulk_collections_completed",
+    "collections.bulk.approved",
+    "collections.bulk.rejected",
     "import.completed",
     "call_run.completed",
 )

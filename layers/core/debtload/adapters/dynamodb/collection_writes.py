@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
-from debtload.domain.collections.model import CONFIRMED, FAILED, Collection
+from debtload.domain.collections.model import CONFIRMED, FAILED, PENDING, Collection
 from debtload.domain.collections.ports import EndToEndTaken, MandateTaken, Refusal, Saved
 
 _GROUP: Final = 24  # at most 4 operations each: collection, queue entry, mandate, end-to-end id
@@ -81,11 +81,14 @@ def _operations(tenant_id: str, group: Sequence[Collection]) -> tuple[list[dict[
             }
         )
         owners.append(_Owner(cid, None, own_put=True))
-        if collection.status != CONFIRMED:
+        if collection.status not in (CONFIRMED, PENDING):
             continue
-        queue_sk = keys.export_queue_sk(str(collection.fields["scheduled_date"]), cid)
-        operations.append({"Put": {"Item": {"PK": pk, "SK": queue_sk, "collection_id": cid}}})
-        owners.append(_Owner(cid, None))
+        # A pending one (its bulk awaits approval) takes its claims now and joins the export queue
+        # only when its bulk is approved (DynamoCollectionStore.confirm_pending).
+        if collection.status == CONFIRMED:
+            queue_sk = keys.export_queue_sk(str(collection.fields["scheduled_date"]), cid)
+            operations.append({"Put": {"Item": {"PK": pk, "SK": queue_sk, "collection_id": cid}}})
+            owners.append(_Owner(cid, None))
         mandate = collection.fields["mandate"]
         reference = str(mandate["reference"])
         if reference in mandate_at:  # one operation per item: the batch already agreed on the IBAN

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from debtload.adapters.dynamodb import keys
@@ -18,7 +18,7 @@ from debtload.adapters.dynamodb.collection_writes import (
 )
 from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
-from debtload.domain.collections.model import CONFIRMED, EXPORTED, Collection
+from debtload.domain.collections.model import CANCELED, CONFIRMED, EXPORTED, PENDING, Collection
 from debtload.domain.collections.ports import Saved
 
 _EXPORT_GROUP: Final = 50  # 2 operations each
@@ -152,6 +152,75 @@ class DynamoCollectionStore:
             raise
         return True
 
+    # ------------------------------------------------------------------------------------ approval
+
+    def confirm_pending(self, tenant_id: str, collections: Sequence[Collection], now: str) -> list[str]:
+        """Each collection still pending (its bulk approved) becomes confirmed and joins the export
+        queue; one no longer pending (canceled meanwhile, or confirmed by a retry) is left out."""
+        pk = keys.tenant_pk(tenant_id)
+
+        def operations(c: Collection) -> list[dict[str, Any]]:
+            queue_sk = keys.export_queue_sk(str(c.fields["scheduled_date"]), c.collection_id)
+            return [
+                _from_pending(pk, c, CONFIRMED, now),
+                {"Put": {"Item": {"PK": pk, "SK": queue_sk, "collection_id": c.collection_id}}},
+            ]
+
+        return self._from_pending_groups(collections, operations, lambda group: [])
+
+    def cancel_pending(self, tenant_id: str, collections: Sequence[Collection], now: str) -> list[str]:
+        """Each collection still pending (its bulk rejected) becomes canceled, counted on its bulk."""
+        pk = keys.tenant_pk(tenant_id)
+
+        def counted(group: Sequence[Collection]) -> list[dict[str, Any]]:
+            bulk_id = group[0].bulk_id
+            if not bulk_id:
+                return []
+            return [
+                {
+                    "Update": {
+                        "Key": {"PK": pk, "SK": keys.job_sk(bulk_id)},
+                        "UpdateExpression": "ADD collections_canceled :n",
+                        "ExpressionAttributeValues": {":n": len(group)},
+                    }
+                }
+            ]
+
+        return self._from_pending_groups(
+            collections, lambda c: [_from_pending(pk, c, CANCELED, now)], counted
+        )
+
+    def _from_pending_groups(
+        self,
+        collections: Sequence[Collection],
+        operations: Callable[[Collection], list[dict[str, Any]]],
+        extra: Callable[[Sequence[Collection]], list[dict[str, Any]]],
+    ) -> list[str]:
+        moved: list[str] = []
+        for start in range(0, len(collections), _EXPORT_GROUP):
+            group = list(collections[start : start + _EXPORT_GROUP])
+            while group:
+                ops: list[dict[str, Any]] = []
+                owner: list[str] = []
+                for c in group:
+                    for op in operations(c):
+                        ops.append(op)
+                        owner.append(c.collection_id)
+                try:
+                    self.table.transact(ops + extra(group))
+                    moved.extend(c.collection_id for c in group)
+                    break
+                except TransactionCancelled as cancelled:
+                    gone = {
+                        owner[i]
+                        for i, code in enumerate(cancelled.reasons)
+                        if code == "ConditionalCheckFailed" and i < len(owner)
+                    }
+                    if not gone:
+                        raise
+                    group = [c for c in group if c.collection_id not in gone]
+        return moved
+
     # ------------------------------------------------------------------------------------ export
 
     def due_for_export(self, tenant_id: str, until: str) -> list[Collection]:
@@ -243,6 +312,23 @@ class DynamoCollectionStore:
     def get_export(self, tenant_id: str, export_id: str) -> dict[str, Any] | None:
         item = self.table.get(keys.tenant_pk(tenant_id), keys.export_sk(export_id))
         return dict(json.loads(item["export"])) if item else None
+
+
+def _from_pending(pk: str, collection: Collection, status: str, now: str) -> dict[str, Any]:
+    return {
+        "Update": {
+            "Key": {"PK": pk, "SK": keys.collection_sk(collection.collection_id)},
+            "UpdateExpression": "SET #st = :to, updated_at = :now, #doc = :doc",
+            "ConditionExpression": "#st = :pending",
+            "ExpressionAttributeNames": {"#st": "status", "#doc": "collection"},
+            "ExpressionAttributeValues": {
+                ":to": status,
+                ":pending": PENDING,
+                ":now": now,
+                ":doc": _document(collection, status=status, updated_at=now),
+            },
+        }
+    }
 
 
 def _token(direction: str, collection: Collection) -> str | None:

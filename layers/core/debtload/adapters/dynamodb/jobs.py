@@ -212,6 +212,38 @@ class DynamoJobStore:
             raise
         return True
 
+    def decide_approval(self, job: Job, decision: str, decided_by: str, event: OutboxEvent) -> bool:
+        """A held job's approval from awaiting to `decision`, with its event, in one transaction."""
+        now = _now()
+        try:
+            self.table.transact(
+                [
+                    {
+                        "Update": {
+                            "Key": {"PK": keys.tenant_pk(job.tenant_id), "SK": keys.job_sk(job.job_id)},
+                            "UpdateExpression": "SET options.approval = :decision, "
+                            "options.decided_by = :by, updated_at = :now",
+                            "ConditionExpression": "options.approval = :awaiting AND #st IN (:queued, :progress)",
+                            "ExpressionAttributeNames": {"#st": "status"},
+                            "ExpressionAttributeValues": {
+                                ":decision": decision,
+                                ":by": decided_by,
+                                ":now": now,
+                                ":awaiting": "awaiting",
+                                ":queued": JobStatus.QUEUED.value,
+                                ":progress": JobStatus.IN_PROGRESS.value,
+                            },
+                        }
+                    },
+                    {"Put": {"Item": outbox_item(event)}},
+                ]
+            )
+        except TransactionCancelled as error:
+            if "ConditionalCheckFailed" in error.reasons:
+                return False
+            raise
+        return True
+
     def list_row_outcomes(
         self, tenant_id: str, job_id: str, status: str | None, cursor: str | None, limit: int
     ) -> tuple[list[dict[str, Any]], str | None]:

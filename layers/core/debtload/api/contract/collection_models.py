@@ -23,8 +23,14 @@ class CollectionsBulk(BaseModel):
     )
     collections_canceled: int = Field(description="Collections of the bulk canceled since.")
     collections_failed: int = Field(description="Collections that broke a rule.")
-    status: Literal["pending", "completed"] = Field(
-        description="`completed` once every collection has been processed (initiated, not settled)."
+    status: Literal["pending", "awaiting_approval", "completed"] = Field(
+        description="`completed` once every collection has been processed (initiated, not settled); "
+        "`awaiting_approval`: validated, waiting for another key to approve or reject it."
+    )
+    approval: Literal["awaiting", "approved", "rejected"] | None = Field(
+        None,
+        description="Only on a bulk created with `require_approval`: whether it is still awaiting a "
+        "decision, or was approved or rejected.",
     )
 
 

@@ -99,6 +99,12 @@ class CollectionsBulkRequest(BaseModel):
         description="The collections, 1 to 5,000. Each is checked on its own: one that breaks a rule "
         "fails alone, the others go on.",
     )
+    require_approval: bool | None = Field(
+        None,
+        description="`true`: the bulk is validated, then waits (`awaiting_approval`, its valid collections "
+        "`pending`, none exported) until another API key with `collections:approve` approves or rejects "
+        "it. Absent: the tenant's setting `collections_require_approval` (default false).",
+    )
 
 
 class CollectionsExportRequest(BaseModel):

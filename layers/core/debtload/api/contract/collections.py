@@ -118,6 +118,22 @@ EXPORT: Final = {
     ],
 }
 
+APPROVAL: Final = (
+    "Four-eyes approval of a bulk created with `require_approval` (or under the tenant's "
+    "`collections_require_approval`), once its status is `awaiting_approval`. Needs the scope "
+    "`collections:approve` on a key other than the one that created the bulk (403 otherwise). A bulk not "
+    "awaiting approval (never held, still being validated, already decided) is a 409; a retry of the "
+    "same decision after a failure finishes it and never confirms or cancels a collection twice. "
+)
+APPROVAL_BULK: Final = {
+    "id": "fe98f29d-5165-45ff-83f9-d7aa83e970b5",
+    "collections_total": 3,
+    "collections_confirmed": 0,
+    "collections_canceled": 0,
+    "collections_failed": 0,
+    "status": "completed",
+}
+
 OPERATIONS = {
     ("POST", "/collections/bulks"): Operation(
         operation_id="createCollectionsBulk",
@@ -150,6 +166,38 @@ OPERATIONS = {
         "initiated, not settled).",
         responses={200: Reply("The bulk's counts.", CollectionsBulk, example=SEED_BULK)},
         errors=(400, 404),
+    ),
+    ("POST", "/collections/bulks/{bulk_id}/approve"): Operation(
+        operation_id="approveCollectionsBulk",
+        tag=TAG,
+        summary="Approve a bulk awaiting approval (another key)",
+        description=APPROVAL
+        + "Approving confirms every valid collection (ready for the bank file) and completes the bulk; "
+        "the `collections.bulk.approved` and `collections.bulk.completed` webhooks fire. No body.",
+        responses={
+            200: Reply(
+                "The bulk, completed, its valid collections confirmed.",
+                CollectionsBulk,
+                example={**APPROVAL_BULK, "collections_confirmed": 3, "approval": "approved"},
+            )
+        },
+        errors=(400, 404, 409),
+    ),
+    ("POST", "/collections/bulks/{bulk_id}/reject"): Operation(
+        operation_id="rejectCollectionsBulk",
+        tag=TAG,
+        summary="Reject a bulk awaiting approval (another key)",
+        description=APPROVAL
+        + "Rejecting cancels every valid collection (a failed one stays failed) and completes the bulk; "
+        "the `collections.bulk.rejected` and `collections.bulk.completed` webhooks fire. No body.",
+        responses={
+            200: Reply(
+                "The bulk, completed, its valid collections canceled.",
+                CollectionsBulk,
+                example={**APPROVAL_BULK, "collections_canceled": 3, "approval": "rejected"},
+            )
+        },
+        errors=(400, 404, 409),
     ),
     ("GET", "/collections/bulks/{bulk_id}/collections"): Operation(
         operation_id="listBulkCollections",

@@ -34,6 +34,8 @@ class TenantSettingsPatch(tenant_settings.TenantSettingsPatch):
                 "sepa_creditor_id": "The SEPA creditor identifier (EPC262), e.g. `FR72ZZZ123456`: checked "
                 "(SEPA country, check digits) and stored without spaces, upper case.",
                 "creditor_name": "The creditor's name as debtors see it on their statements.",
+                "collections_require_approval": "`true`: every collections bulk waits for another key's "
+                "approval (`collections:approve`) unless its request says `require_approval: false`.",
             }
         )
     )
@@ -44,6 +46,9 @@ class TenantSettings(BaseModel):
 
     sepa_creditor_id: str | None = Field(None, description="The SEPA creditor identifier, normalised.")
     creditor_name: str | None = Field(None, description="The creditor's name.")
+    collections_require_approval: bool | None = Field(
+        None, description="Whether collections bulks wait for four-eyes approval by default."
+    )
 
 
 EXAMPLE = {"sepa_creditor_id": "FR72ZZZ123456", "creditor_name": "Cabinet Recouvrement Martin"}

@@ -14,7 +14,7 @@ from debtload.api.creating import OperationResult, create, idempotency_key
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
 from debtload.domain import request_ids
-from debtload.domain.collections import bulks
+from debtload.domain.collections import approval, bulks
 from debtload.domain.collections.cancel import cancel_collection
 from debtload.domain.collections.model import FAILED, STATUSES
 from debtload.domain.collections.processing import Incoming, process
@@ -40,6 +40,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     def create_bulk() -> Response[Any]:
         def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             collections = bulks.validate_envelope(body)
+            held = bulks.requires_approval(body, deps.tenants.get_settings(principal.tenant_id))
             if dry_run:
                 now = datetime.now(UTC)
                 checked = process(
@@ -57,6 +58,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 bulks.KIND,
                 [JobRow(i, c) for i, c in enumerate(collections)],
                 source="api",
+                options=bulks.approval_options(principal.key_id) if held else None,
                 job_id=request_ids.collection_bulk_id(
                     principal.tenant_id, idempotency_key(router), dry_run=dry_run
                 ),
@@ -76,6 +78,28 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         principal = principal_from_event(router.current_event.raw_event)
         job = bulk_job(principal, bulk_id)
         return bulks.bulk_view(job, store.bulk_canceled(principal.tenant_id, bulk_id))
+
+    def decide(bulk_id: str, decision: str) -> dict[str, Any]:
+        principal = principal_from_event(router.current_event.raw_event)
+        return approval.decide(
+            deps.jobs, store, deps.publisher, principal, bulk_id, decision, datetime.now(UTC).isoformat()
+        )
+
+    @router.post(
+        "/collections/bulks/<bulk_id>/approve",
+        tags=["collections"],
+        summary="Approve a bulk awaiting approval (another key)",
+    )
+    def approve_bulk(bulk_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        return decide(bulk_id, bulks.APPROVED)
+
+    @router.post(
+        "/collections/bulks/<bulk_id>/reject",
+        tags=["collections"],
+        summary="Reject a bulk awaiting approval (another key)",
+    )
+    def reject_bulk(bulk_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        return decide(bulk_id, bulks.REJECTED)
 
     @router.get(
         "/collections/bulks/<bulk_id>/collections", tags=["collections"], summary="A bulk's collections"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
 
-from debtload.domain.collections.model import CONFIRMED, WAS_CONFIRMED, Collection
+from debtload.domain.collections.model import CONFIRMED, PENDING, WAS_CONFIRMED, Collection
 from debtload.domain.collections.ports import CollectionStore
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.errors import BadRequest
@@ -43,6 +43,38 @@ def validate_envelope(body: Any) -> list[Any]:
     return collections
 
 
+# A bulk's approval (decision 88), in its job's options: "awaiting" until a second key decides.
+AWAITING: Final = "awaiting"
+APPROVED: Final = "approved"
+REJECTED: Final = "rejected"
+AWAITING_APPROVAL: Final = "awaiting_approval"  # the bulk's status while it waits
+# What a bulk counts as valid: confirmed once, or pending while its bulk awaits approval.
+_VALID: Final = (*WAS_CONFIRMED, PENDING)
+
+
+def requires_approval(body: Any, settings: Mapping[str, Any]) -> bool:
+    """`require_approval` of the request, else the tenant's `collections_require_approval`."""
+    asked = body.get("require_approval") if isinstance(body, dict) else None
+    if asked is None:
+        return bool(settings.get("collections_require_approval", False))
+    if not isinstance(asked, bool):
+        raise BadRequest("require_approval must be a boolean", {"require_approval": "must be true or false"})
+    return asked
+
+
+def approval_options(created_by: str) -> dict[str, Any]:
+    """The options of a bulk that waits for a second key: the creating key may not decide it."""
+    return {"approval": AWAITING, "created_by": created_by}
+
+
+def bulk_status(job: Job) -> str:
+    if job.status.terminal:
+        return "completed"
+    if job.options.get("approval") == AWAITING and job.all_chunks_counted:
+        return AWAITING_APPROVAL
+    return "pending"
+
+
 def collection_id_for(job_id: str, row: int) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{job_id}/{row}"))
 
@@ -52,15 +84,21 @@ def today_cet(now: datetime) -> Any:
 
 
 def bulk_view(job: Job, canceled: int) -> dict[str, Any]:
-    """The seed's bulk: live counts; completed once every collection has been processed."""
-    return {
+    """The seed's bulk: live counts; completed once every collection has been processed (and, with
+    approval, decided). Until approved, its valid collections are pending, not confirmed."""
+    approval = job.options.get("approval")
+    confirmed = 0 if approval in (AWAITING, REJECTED) else max(job.rows_succeeded - canceled, 0)
+    view: dict[str, Any] = {
         "id": job.job_id,
         "collections_total": job.rows_total,
-        "collections_confirmed": max(job.rows_succeeded - canceled, 0),
+        "collections_confirmed": confirmed,
         "collections_canceled": canceled,
         "collections_failed": job.rows_failed,
-        "status": "completed" if job.status.terminal else "pending",
+        "status": bulk_status(job),
     }
+    if approval is not None:
+        view["approval"] = approval
+    return view
 
 
 class CollectionsRowProcessor:
@@ -83,13 +121,14 @@ class CollectionsRowProcessor:
             today=today_cet(now),
             creditor_id=creditor_id,
             now=now.isoformat(),
+            hold=job.held,
         )
         return [
             RowOutcome(
                 r.row,
-                c.status in WAS_CONFIRMED,
+                c.status in _VALID,
                 r.data,
-                error=None if c.status in WAS_CONFIRMED else f"{c.failure_code}: {c.failure_message}",
+                error=None if c.status in _VALID else f"{c.failure_code}: {c.failure_message}",
                 ref=c.collection_id,
             )
             for r, c in zip(rows, results, strict=True)

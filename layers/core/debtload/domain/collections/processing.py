@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from debtload.domain.collections.model import CONFIRMED, FAILED, Collection
+from debtload.domain.collections.model import CONFIRMED, FAILED, PENDING, Collection
 from debtload.domain.collections.ports import CollectionStore, EndToEndTaken, MandateTaken, Refusal
 from debtload.domain.collections.rules import CheckedCollection, Failure, check_collection
 
@@ -30,8 +30,11 @@ def process(
     creditor_id: str | None,
     now: str,
     dry_run: bool = False,
+    hold: bool = False,
 ) -> list[Collection]:
-    """Check, claim and store each collection; every one comes back confirmed or failed."""
+    """Check, claim and store each collection; every one comes back confirmed or failed. With `hold`
+    (a bulk awaiting approval) a valid one is stored `pending` instead, its claims taken, and is
+    confirmed when the bulk is approved (domain/collections/approval.py)."""
     results: list[Collection] = []
     mandates: dict[str, str] = {}  # reference -> debtor IBAN, within this batch
     e2e_ids: set[str] = set()
@@ -39,7 +42,7 @@ def process(
         checked = check_collection(item.body, today=today, creditor_id=creditor_id)
         if isinstance(checked, CheckedCollection):
             checked = _batch_conflict(checked, mandates, e2e_ids)
-        results.append(_collection(item, checked, now))
+        results.append(_collection(item, checked, now, PENDING if hold else CONFIRMED))
     if dry_run:
         return results
     saved = store.save(tenant_id, results)
@@ -91,7 +94,7 @@ def duplicate_e2e(e2e: str) -> Failure:
     return Failure("duplicate_end_to_end_id", f"end_to_end_id {e2e!r} is already used by another collection")
 
 
-def _collection(item: Incoming, checked: CheckedCollection | Failure, now: str) -> Collection:
+def _collection(item: Incoming, checked: CheckedCollection | Failure, now: str, valid: str) -> Collection:
     if isinstance(checked, Failure):
         fields = dict(item.body) if isinstance(item.body, dict) else {"body": item.body}
         return Collection(
@@ -107,7 +110,7 @@ def _collection(item: Incoming, checked: CheckedCollection | Failure, now: str) 
         )
     return Collection(
         collection_id=item.collection_id,
-        status=CONFIRMED,
+        status=valid,
         fields=checked.fields,
         created_at=now,
         updated_at=now,

@@ -15,6 +15,7 @@ def terminal_event(job: Job, status: JobStatus, outcome: str) -> OutboxEvent:
     event_type = "job.failed" if status is JobStatus.FAILED else "job.completed"
     if job.kind == "collections":
         event_type = BULK_COLLECTIONS_COMPLETED
+    rejected = job.options.get("approval") == "rejected"
     # One event per job and type: a deterministic id makes every re-publication the same event.
     event_id = "evt_" + uuid.uuid5(uuid.NAMESPACE_URL, f"{job.tenant_id}/{job.job_id}/{event_type}").hex
     return OutboxEvent(
@@ -35,8 +36,10 @@ def terminal_event(job: Job, status: JobStatus, outcome: str) -> OutboxEvent:
                 {
                     "id": job.job_id,
                     "collections_total": job.rows_total,
-                    "collections_confirmed": job.rows_succeeded,
+                    # A rejected bulk (decision 88) confirmed none: every valid one was canceled.
+                    "collections_confirmed": 0 if rejected else job.rows_succeeded,
                     "collections_failed": job.rows_failed,
+                    **({"collections_canceled": job.rows_succeeded} if rejected else {}),
                     "status": "completed",
                 }
                 if event_type == BULK_COLLECTIONS_COMPLETED

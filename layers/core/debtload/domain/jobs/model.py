@@ -56,6 +56,12 @@ class Job:
     outcome: str | None = None
 
     @property
+    def held(self) -> bool:
+        """A job with an approval step (options["approval"]): counting its last chunk does not finish
+        it; its owner's use case does, once decided (domain/collections/approval.py)."""
+        return "approval" in self.options
+
+    @property
     def all_chunks_counted(self) -> bool:
         return self.sealed and self.chunks_done >= self.chunks_total
 

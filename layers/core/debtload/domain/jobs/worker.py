@@ -27,9 +27,14 @@ class JobNotFound(RuntimeError):
     pass
 
 
-def finish_if_complete(store: JobStore, publisher: EventPublisher, job: Job) -> Job | None:
-    """Makes the job terminal if every chunk is counted; returns the job when this call did it."""
+def finish_if_complete(
+    store: JobStore, publisher: EventPublisher, job: Job, *, release: bool = False
+) -> Job | None:
+    """Makes the job terminal if every chunk is counted; returns the job when this call did it. A held
+    job (awaiting approval) is finished only by its owner, with `release=True`."""
     if job.status.terminal:
+        return None
+    if job.held and not release:
         return None
     if not job.all_chunks_counted:
         return None
