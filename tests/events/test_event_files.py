@@ -84,6 +84,13 @@ CHECKS: dict[str, Callable[[Any, Any], None]] = {
         and json.loads(result["body"])["collections_total"] == 1,
         result,
     ),
+    "api_put_import_mapping.json": lambda result, _: _expect(
+        result["statusCode"] == 200 and "Dossier" in json.loads(result["body"])["columns"], result
+    ),
+    # No bulk of that id in the demo data: the route runs its scope and lookup, and answers 404.
+    "api_approve_collections_bulk.json": lambda result, _: _expect(
+        result["statusCode"] == 404 and json.loads(result["body"])["code"] == "not_found", result
+    ),
     "calls_record_batch_failure.json": lambda result, _: _expect(result == {"recorded": True}, result),
     # The demo run's only batch was never dispatched: summarizing fails its 3 customers.
     "calls_summarize.json": lambda result, _: _expect(
