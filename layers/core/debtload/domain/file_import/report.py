@@ -81,7 +81,8 @@ def rejection_report(record: Mapping[str, Any], reason: str) -> dict[str, Any]:
 
 
 def errors_csv_layout(record: Mapping[str, Any]) -> tuple[list[str], str]:
-    """The columns and delimiter of an import's failed-rows CSV: the file's columns, `;` when the file used it. GET /jobs/{id}/rows
+    """The columns and delimiter of an import's failed-rows CSV: the file's columns (without the
+    `line` and `error` of a resubmitted errors.csv), `;` when the file used it. GET /jobs/{id}/rows
     as CSV takes the same, so both give the same bytes."""
     columns = [str(c) for c in record.get("columns", [])]
     return columns, ";" if record.get("delimiter") == ";" else ","
@@ -146,6 +147,8 @@ class ImportReporter:
             # the columns that filled no field (their values are kept in each row's metadata).
             "column_mapping": record.get("column_mapping", {}),
             "ignored_columns": record.get("metadata_columns", []),
+            # A corrected errors.csv dropped back: its `line` and `error` columns, read as no data.
+            "resubmission": record.get("resubmission"),
             "options": record.get("options", {}),
             "errors": errors,
             "errors_truncated": job.rows_failed > len(errors),
