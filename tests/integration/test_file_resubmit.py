@@ -113,6 +113,26 @@ def test_a_corrected_debts_errors_csv_imports_its_rows_once_per_internal_id(
     report = report_of(moto_resources, back)
     assert report["counts"] == {"lines": 4, "rows": 3, "succeeded": 3, "failed": 0, "skipped": 0}
     assert report["resubmission"] == {"ignored_columns": ["line", "error"]}
+    one = invoke(
+        "ApiFunction",
+        api_event(
+            "GET",
+            f"/imports/{second['import_id']}",
+            resource="/imports/{id}",
+            path_parameters={"id": second["import_id"]},
+            principal=ADMIN,
+        ),
+    )
+    assert body_of(one)["resubmission"] == {"ignored_columns": ["line", "error"]}
+    assert body_of(one)["columns"] == [
+        "Prénom",
+        "Nom",
+        "Montant",
+        "Devise",
+        "Portable",
+        "Référence",
+        "Commentaire",
+    ]
     assert report["ignored_columns"] == ["Commentaire"] and "line" not in report["columns"]["mapped"]
     stored = debts(invoke)
     assert sorted(d.get("internal_id") or "" for d in stored) == ["", "REF-1", "REF-2", "REF-3"]
