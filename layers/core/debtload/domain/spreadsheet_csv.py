@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 BOM = "\ufeff"
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,12 +31,47 @@ def render(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], delimiter:
     return buffer.getvalue()
 
 
-def row_outcomes_csv(outcomes: Sequence[Mapping[str, Any]], delimiter: str = ",") -> str:
-    """The original columns of each row (in first-seen order), then `row` and `error`."""
-    columns: dict[str, None] = {}
+class RowsCsvWriter:
+    """The failed-rows CSV, written one outcome at a time: the job's data columns, then the row's
+    position (`line` for a file import, `row` for any other job) and `error`.
+
+    One writer for both copies of a file import's failed rows, `<file>.errors.csv` (report.py) and
+    `GET /jobs/{id}/rows` with `Accept: text/csv`, so the two are the same bytes for the same rows
+    (decision 89). The file import reads such a file back by its last two columns (resubmit.py)."""
+
+    def __init__(
+        self, text: IO[str], columns: Sequence[str], *, delimiter: str = ",", position: str = "line"
+    ) -> None:
+        self._columns = list(columns)
+        text.write(BOM)
+        self._writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
+        self._writer.writerow([neutralise(c) for c in [*self._columns, position, "error"]])
+
+    def write(self, outcome: Mapping[str, Any]) -> None:
+        data = outcome.get("data") or {}
+        cells = [neutralise(data.get(c)) for c in self._columns]
+        self._writer.writerow(
+            [*cells, neutralise(outcome.get("row")), neutralise(outcome.get("error") or "")]
+        )
+
+
+def row_outcomes_csv(
+    outcomes: Sequence[Mapping[str, Any]],
+    delimiter: str = ",",
+    columns: Sequence[str] | None = None,
+    position: str = "row",
+) -> str:
+    """Row outcomes as CSV. `columns` are a file import's columns (as its errors.csv lists them);
+    without them, the columns of the rows' data in first-seen order."""
+    if columns is None:
+        seen: dict[str, None] = {}
+        for outcome in outcomes:
+            for name in outcome.get("data") or {}:
+                if str(name) not in (position, "error"):
+                    seen.setdefault(str(name), None)
+        columns = list(seen)
+    buffer = io.StringIO()
+    writer = RowsCsvWriter(buffer, columns, delimiter=delimiter, position=position)
     for outcome in outcomes:
-        for name in outcome.get("data") or {}:
-            columns.setdefault(str(name), None)
-    extra = [c for c in ("row", "error") if c not in columns]
-    flat = [{**(o.get("data") or {}), "row": o.get("row"), "error": o.get("error") or ""} for o in outcomes]
-    return render([*columns, *extra], flat, delimiter)
+        writer.write(outcome)
+    return buffer.getvalue()

@@ -35,6 +35,7 @@ from debtload.domain.file_import.report import (
     now_iso,
     rejection_report,
 )
+from debtload.domain.file_import.resubmit import Resubmission, detect
 from debtload.domain.jobs.model import JobRow
 from debtload.domain.jobs.ports import JobStore
 from debtload.domain.jobs.submit import EnqueueFailed, JobSubmitter
@@ -170,13 +171,15 @@ class FileImportTask:
                 options = read_options(key.kind, info.metadata)
                 table = self._open(fmt, dropped, info, options, cleanup)
                 saved = self.mappings.get_mapping(key.tenant_id, key.kind) if self.mappings else None
-                columns = map_columns(spec, table.header, saved.index() if saved else None)
+                resubmission = detect(table.header)  # a corrected errors.csv: without line, error
+                header = resubmission.header(table.header) if resubmission else table.header
+                columns = map_columns(spec, header, saved.index() if saved else None)
                 missing = missing_columns(spec, columns)
                 if missing:
                     raise Rejected("The file cannot be imported: " + "; ".join(missing))
                 for line, reason in table.leading_skipped:
                     stats.skip(line, reason)
-                rows = self._job_rows(table, columns, stats)
+                rows = self._job_rows(table, columns, stats, resubmission)
                 first = next(rows, None)
                 if first is None:
                     raise Rejected("The file has a header but no data rows")
@@ -208,7 +211,8 @@ class FileImportTask:
                     "columns": list(columns.headers),
                     "mapped_columns": columns.mapped(),
                     "metadata_columns": columns.unmapped(),
-                    "column_mapping": saved.applied_to(table.header) if saved else {},
+                    "column_mapping": saved.applied_to(header) if saved else {},
+                    "resubmission": resubmission.to_report() if resubmission else None,
                     "options": options.job,
                 },
             )
@@ -275,16 +279,18 @@ class FileImportTask:
         self.files.download(dropped.bucket, dropped.key, dropped.etag, path)
         return reader.open_excel(path, sheet=options.sheet)
 
-    def _job_rows(self, table: reader.Table, columns: ColumnMap, stats: ReadStats) -> Iterator[JobRow]:
+    def _job_rows(
+        self, table: reader.Table, columns: ColumnMap, stats: ReadStats, resubmission: Resubmission | None
+    ) -> Iterator[JobRow]:
         width = len(columns.headers)
         headers = columns.headers
         for source in table.rows:
             stats.lines = source.line
-            reason = reader.skip_reason(source.cells)
+            cells = resubmission.cells(source.cells) if resubmission else source.cells
+            reason = reader.skip_reason(cells)
             if reason is not None:
                 stats.skip(source.line, reason)
                 continue
-            cells = source.cells
             data: dict[str, Any] = dict(zip(headers, cells, strict=False))
             if len(cells) > width:
                 extra = [c for c in cells[width:] if c is not None and c != ""]

@@ -57,6 +57,11 @@ class ImportRecord(BaseModel):
     column_mapping: dict[str, str] | None = Field(
         None, description="The columns the tenant's saved mapping (PUT /import-mappings/{kind}) filled."
     )
+    resubmission: dict[str, list[str]] | None = Field(
+        None,
+        description="A corrected errors.csv dropped back: `ignored_columns` names its `line` and `error` "
+        "columns, read as no data (docs/api.md, Resubmitting the failed rows); null for any other file.",
+    )
     options: dict[str, Any] | None = Field(
         None, description="The import options read from the object's metadata."
     )

@@ -11,6 +11,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event, require_scope
 from debtload.domain.errors import BadRequest, NotFound
+from debtload.domain.file_import.report import errors_csv_layout
+from debtload.domain.jobs.model import Job
 from debtload.domain.spreadsheet_csv import row_outcomes_csv
 
 # Reading a job's rows needs the read scope of what the job imports.
@@ -47,13 +49,14 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             router.current_event.headers or {}
         ).get("Accept", "")
         if "text/csv" in accept:
+            body = _rows_csv(deps, principal.tenant_id, job, rows)
             headers = {"Content-Disposition": f'attachment; filename="{job_id}-rows.csv"'}
             if next_cursor:
                 headers["X-Next-Cursor"] = next_cursor
             return Response(
                 status_code=200,
                 content_type="text/csv; charset=utf-8",
-                body=row_outcomes_csv(rows),
+                body=body,
                 headers=headers,
             )
         return Response(
@@ -63,3 +66,15 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         )
 
     return router
+
+
+def _rows_csv(deps: ApiDependencies, tenant_id: str, job: Job, rows: list[dict[str, Any]]) -> str:
+    """A file import's rows in its errors.csv layout (the file's columns, `line`, `error`, its
+    delimiter), so the failed rows read here are the same bytes as errors.csv and can be dropped
+    back; any other job's rows with the columns of their data, `row`, `error`."""
+    import_id = job.options.get("import_id")
+    record = deps.imports.get_import(tenant_id, str(import_id)) if job.source == "s3" and import_id else None
+    if record is None or "columns" not in record:
+        return row_outcomes_csv(rows)
+    columns, delimiter = errors_csv_layout(record)
+    return row_outcomes_csv(rows, delimiter, columns, position="line")

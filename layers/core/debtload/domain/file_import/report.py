@@ -12,7 +12,6 @@ grow with the number of errors.
 
 from __future__ import annotations
 
-import csv
 import io
 import tempfile
 import uuid
@@ -24,7 +23,7 @@ from typing import Any
 from debtload.domain import imports
 from debtload.domain.jobs.model import Job, OutboxEvent
 from debtload.domain.jobs.ports import EventPublisher, JobStore
-from debtload.domain.spreadsheet_csv import BOM, neutralise
+from debtload.domain.spreadsheet_csv import RowsCsvWriter
 
 MAX_LISTED = 1000
 PAGE = 1000
@@ -79,6 +78,14 @@ def rejection_report(record: Mapping[str, Any], reason: str) -> dict[str, Any]:
         "timings": {"received_at": record.get("created_at"), "finished_at": record.get("finished_at")},
         "rejected_at": record.get("finished_at"),
     }
+
+
+def errors_csv_layout(record: Mapping[str, Any]) -> tuple[list[str], str]:
+    """The columns and delimiter of an import's failed-rows CSV: the file's columns (without the
+    `line` and `error` of a resubmitted errors.csv), `;` when the file used it. GET /jobs/{id}/rows
+    as CSV takes the same, so both give the same bytes."""
+    columns = [str(c) for c in record.get("columns", [])]
+    return columns, ";" if record.get("delimiter") == ";" else ","
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +147,8 @@ class ImportReporter:
             # the columns that filled no field (their values are kept in each row's metadata).
             "column_mapping": record.get("column_mapping", {}),
             "ignored_columns": record.get("metadata_columns", []),
+            # A corrected errors.csv dropped back: its `line` and `error` columns, read as no data.
+            "resubmission": record.get("resubmission"),
             "options": record.get("options", {}),
             "errors": errors,
             "errors_truncated": job.rows_failed > len(errors),
@@ -180,14 +189,11 @@ class ImportReporter:
     def _write_errors_csv(
         self, job: Job, record: Mapping[str, Any], bucket: str, key: str
     ) -> list[dict[str, Any]]:
-        columns = [str(c) for c in record.get("columns", [])]
-        delimiter = ";" if record.get("delimiter") == ";" else ","
+        columns, delimiter = errors_csv_layout(record)
         listed: list[dict[str, Any]] = []
         with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b") as spool:
             text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-            text.write(BOM)
-            writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
-            writer.writerow([neutralise(c) for c in [*columns, "line", "error"]])
+            writer = RowsCsvWriter(text, columns, delimiter=delimiter, position="line")
             cursor: str | None = None
             # A job with no failed row has nothing to list: reading every outcome to find none would
             # be the costliest part of reporting a clean 100,000-row import.
@@ -196,11 +202,9 @@ class ImportReporter:
                 page, cursor = self.jobs.list_row_outcomes(job.tenant_id, job.job_id, "failed", cursor, PAGE)
                 found += len(page)
                 for outcome in page:
-                    data = outcome.get("data") or {}
-                    line, error = outcome.get("row"), outcome.get("error") or ""
-                    writer.writerow([neutralise(data.get(c)) for c in columns] + [line, neutralise(error)])
+                    writer.write(outcome)
                     if len(listed) < MAX_LISTED:
-                        listed.append({"line": line, "error": error})
+                        listed.append({"line": outcome.get("row"), "error": outcome.get("error") or ""})
                 if cursor is None:
                     break
             text.flush()
