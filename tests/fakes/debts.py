@@ -19,7 +19,7 @@ class MemoryDebts:
     fail_after: int | None = None  # raise after writing this many debts (a crash half-way)
     writes: int = 0
 
-    def existing_debts(self, tenant_id: str, debt_ids: Sequence[str]) -> dict[str, ExistingDebt]:
+    def existing_debts(self, tenant_id: str, debt_ids: Sequence[str]) -> dict[str, Debt]:
         found = (self.debts.get((tenant_id, i)) for i in debt_ids)
         return {d.debt_id: d for d in found if d}
 

@@ -1,0 +1,103 @@
+"""POST /imports/{id}/undo through the api function (and the worker for a file) against moto."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import MotoResources
+from tests.helpers import ADMIN, body_of, call, drain_worker
+from tests.integration.conftest import Invoke
+from tests.integration.test_file_import import DEBTS_CSV, drop
+
+
+def _row(internal_id: str, amount: str) -> dict[str, Any]:
+    return {
+        "firstname": "Marie",
+        "lastname": "Martin",
+        "phone": "0612345678",
+        "amount": amount,
+        "currency": "EUR",
+        "internal_id": internal_id,
+    }
+
+
+def _batch(invoke: Invoke, key: str, rows: list[dict[str, Any]]) -> str:
+    answer = body_of(
+        call(invoke, "POST", "/debts/batch", body={"debts": rows}, headers={"Idempotency-Key": key})
+    )
+    return str(answer["data"]["import_id"])
+
+
+def _undo(invoke: Invoke, import_id: str, **kwargs: Any) -> dict[str, Any]:
+    return call(
+        invoke,
+        "POST",
+        f"/imports/{import_id}/undo",
+        resource="/imports/{id}/undo",
+        path_parameters={"id": import_id},
+        **kwargs,
+    )
+
+
+def _listed(invoke: Invoke, import_id: str) -> list[dict[str, Any]]:
+    return list(body_of(call(invoke, "GET", "/debts", query={"import_id": import_id}))["results"])
+
+
+def test_undoing_an_api_batch_restores_what_it_updated_and_keeps_what_was_patched(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    # Given a batch A creating three debts, and a batch B updating INV-1 and creating INV-9
+    first = _batch(invoke, "undo-a", [_row("INV-1", "100"), _row("INV-2", "200"), _row("INV-3", "300")])
+    second = _batch(invoke, "undo-b", [_row("INV-1", "150"), _row("INV-9", "900")])
+    # and INV-3 patched after A
+    inv3 = next(d for d in _listed(invoke, first) if d["internal_id"] == "INV-3")
+    patched = call(invoke, "PATCH", f"/debts/{inv3['id']}", resource="/debts/{id}", body={"amount": 310})
+    assert patched["statusCode"] == 200, patched
+
+    # When B is undone (a dry run first)
+    dry = _undo(invoke, second, query={"dry_run": "true"})
+    assert dry["statusCode"] == 200 and body_of(dry)["status"] == "dry_run"
+    assert len(_listed(invoke, second)) == 2
+    undone = _undo(invoke, second)
+    assert undone["statusCode"] == 200, undone
+    assert body_of(undone)["undone"] == {"debts": 2, "customers": 0, "notes": 0, "collections": 0}
+
+    # Then B lists nothing and INV-1 is A's again, at its amount
+    assert _listed(invoke, second) == []
+    amounts = {d["internal_id"]: d["amount"] for d in _listed(invoke, first)}
+    assert amounts == {"INV-1": 100, "INV-2": 200, "INV-3": 310}
+
+    # And undoing A deletes INV-1 and INV-2, keeping the patched INV-3
+    answer = body_of(_undo(invoke, first, headers={"Idempotency-Key": "undo-a-1"}))
+    assert answer["undone"]["debts"] == 2
+    assert answer["kept"] == [{"kind": "debt", "id": inv3["id"], "reason": "changed_after_import"}]
+    assert [d["internal_id"] for d in _listed(invoke, first)] == ["INV-3"]
+    # Undoing twice answers the same and writes nothing
+    assert body_of(_undo(invoke, first)) == answer
+    # An unknown import is a 404
+    assert _undo(invoke, "no-such-import")["statusCode"] == 404
+
+
+def test_undoing_a_debts_file_empties_its_debts_and_marks_the_import(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    key = f"imports/{demo_data}/debts/undo me.csv"
+    (result,) = drop(invoke, moto_resources, key, DEBTS_CSV.encode("cp1252"))
+    assert result["status"] == "queued", result
+    drain_worker(invoke, moto_resources)
+    import_id = result["import_id"]
+    assert len(_listed(invoke, import_id)) == 2
+
+    answer = body_of(_undo(invoke, import_id))
+    assert answer["undone"]["debts"] == 2 and answer["status"] == "undone"
+    assert _listed(invoke, import_id) == []
+    record = body_of(
+        call(
+            invoke,
+            "GET",
+            f"/imports/{import_id}",
+            resource="/imports/{id}",
+            path_parameters={"id": import_id},
+        )
+    )
+    assert record["undone_at"] == answer["undone_at"] and record["status"] == "completed_with_errors"
