@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, body_of, call, drain_worker
+from tests.helpers import body_of, call, drain_worker
 from tests.integration.conftest import Invoke
 from tests.integration.test_file_import import DEBTS_CSV, drop
 
