@@ -101,3 +101,37 @@ def test_undoing_a_debts_file_empties_its_debts_and_marks_the_import(
         )
     )
     assert record["undone_at"] == answer["undone_at"] and record["status"] == "completed_with_errors"
+
+
+def test_undoing_a_collections_file_cancels_the_confirmed_and_keeps_the_exported(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    # Given a collections file of two collections, the first one exported since
+    settings = {"sepa_creditor_id": "FR72ZZZ123456", "creditor_name": "Acme"}
+    assert call(invoke, "PATCH", "/settings", body=settings)["statusCode"] == 200
+    content = (
+        "RUM;Schéma;Date de signature;Débiteur;IBAN;Montant;Date de prélèvement;IBAN créancier;Libellé\r\n"
+        "M-1;core;01/12/2022;Jean Dupont;FR2512739000308553756377J95;12,50;05/12/2099;FR6430003000509825397888D64;F1\r\n"
+        "M-2;core;01/12/2022;Marie Martin;FR2512739000308553756377J95;30;05/12/2100;FR6430003000509825397888D64;F2\r\n"
+    ).encode("cp1252")
+    (result,) = drop(invoke, moto_resources, f"imports/{demo_data}/collections/undo.csv", content)
+    assert result["status"] == "queued", result
+    drain_worker(invoke, moto_resources)
+    exported = body_of(call(invoke, "POST", "/collections/exports", body={"date": "2099-12-31"}))
+    assert exported["collections"] == 1, exported
+
+    # When the import is undone
+    answer = body_of(_undo(invoke, result["import_id"]))
+
+    # Then the confirmed one is canceled and the exported one kept
+    assert answer["undone"]["collections"] == 1 and answer["undone"]["debts"] == 0
+    assert [k["reason"] for k in answer["kept"]] == ["exported"]
+    listed = body_of(
+        call(
+            invoke,
+            "GET",
+            f"/collections/bulks/{result['import_id']}/collections",
+            resource="/collections/bulks/{id}/collections",
+        )
+    )["results"]
+    assert sorted(c["status"] for c in listed) == ["canceled", "exported"]

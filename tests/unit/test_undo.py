@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from debtload.domain import undo
+from debtload.domain.collections.model import Collection
 from debtload.domain.debts import batch, single
 from debtload.domain.errors import NotFound
 from tests.fakes.debts import MemoryDebts, services
@@ -128,3 +129,38 @@ def test_an_update_without_a_kept_version_is_kept() -> None:
     )
     answer = undo.undo_import(store, Records(), T, "B", now="", dry_run=False)
     assert answer["kept"][0]["reason"] == "previous_version_unknown"
+
+
+class Collections:
+    def __init__(self, statuses: dict[str, str]) -> None:
+        self.items = {
+            cid: Collection(cid, status, {}, "t0", "t0", bulk_id="F") for cid, status in statuses.items()
+        }
+        self.refuse: set[str] = set()
+
+    def list_bulk(
+        self, tenant_id: str, bulk_id: str, status: str | None, page_token: str | None, size: int
+    ) -> tuple[list[Collection], str | None, str | None]:
+        return [c for c in self.items.values() if status in (None, c.status)], None, None
+
+    def save_canceled(self, tenant_id: str, current: Collection, canceled: Collection) -> bool:
+        if current.collection_id in self.refuse or self.items[current.collection_id] != current:
+            return False
+        self.items[current.collection_id] = canceled
+        return True
+
+
+def test_a_collections_file_cancels_the_confirmed_keeps_the_exported_and_a_changed_one() -> None:
+    # Given a collections file's bulk: two confirmed (one changes while undoing), one exported, one failed
+    store = Collections({"c1": "confirmed", "c2": "confirmed", "c3": "exported", "c4": "failed"})
+    store.refuse.add("c2")
+    records = Records({"F": {"status": "completed", "kind": "collections"}})
+    # When it is undone
+    answer = undo.undo_import(MemoryDebts(), records, T, "F", now="t1", dry_run=False, collections=store)
+    # Then c1 is canceled; c2 and c3 are kept with their reasons; c4 is left as it is
+    assert answer["undone"]["collections"] == 1 and store.items["c1"].status == "canceled"
+    assert answer["kept"] == [
+        {"kind": "collection", "id": "c2", "reason": "changed_during_undo"},
+        {"kind": "collection", "id": "c3", "reason": "exported"},
+    ]
+    assert store.items["c4"].status == "failed"

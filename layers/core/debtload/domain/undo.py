@@ -11,23 +11,29 @@ Every write is conditional on the debt being still the version read: one that ch
 kept, `changed_during_undo`. A debt a later import took over is no longer the import's and is kept
 as it is (not listed). Credits are not refunded.
 
+A collections file: each of its collections still `confirmed` is canceled (conditional on that
+status, out of the export queue, counted on its bulk); an exported one is kept, `exported`.
+
 The answer is stored once; undoing again answers it again and writes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Protocol
 
+from debtload.domain.collections.model import CANCELED, CONFIRMED, EXPORTED, Collection
 from debtload.domain.debts.model import Debt
 from debtload.domain.errors import Conflict, NotFound, Unprocessable
 
 RUNNING: Final = frozenset({"received", "reading", "processing", "queued"})
-UNDOABLE_KINDS: Final = frozenset({"debts"})
+UNDOABLE_KINDS: Final = frozenset({"debts", "collections"})
 CHANGED_AFTER: Final = "changed_after_import"
 UNKNOWN_PREVIOUS: Final = "previous_version_unknown"
 CHANGED_DURING: Final = "changed_during_undo"
+WAS_EXPORTED: Final = "exported"
+PAGE: Final = 100
 
 
 class ImportRunning(Conflict):
@@ -47,6 +53,16 @@ class UndoableDebts(Protocol):
 
     def replace_debt(self, tenant_id: str, debt: Debt, restored: Debt) -> bool:
         """Write `restored` if `debt` is still the version read; False when it changed."""
+        ...
+
+
+class UndoableCollections(Protocol):
+    def list_bulk(
+        self, tenant_id: str, bulk_id: str, status: str | None, page_token: str | None, size: int
+    ) -> tuple[list[Collection], str | None, str | None]: ...
+
+    def save_canceled(self, tenant_id: str, current: Collection, canceled: Collection) -> bool:
+        """Write `canceled` if the stored status is still `current`'s; False when it changed."""
         ...
 
 
@@ -86,6 +102,7 @@ def undo_import(
     *,
     now: str,
     dry_run: bool,
+    collections: UndoableCollections | None = None,
 ) -> dict[str, Any]:
     done = records.get_undo(tenant_id, import_id)
     if done is not None:
@@ -99,14 +116,19 @@ def undo_import(
             )
         if record.get("kind") not in UNDOABLE_KINDS:
             raise UndoNotSupported(
-                "Only debts imports can be undone for now",
+                "Only debts and collections imports can be undone for now",
                 {"kind": record.get("kind"), "undoable": sorted(UNDOABLE_KINDS)},
             )
-    found = debts.import_debts(tenant_id, import_id)
-    if record is None and not found:
-        raise NotFound("Import not found", {"import_id": import_id})
     counts = {"debts": 0, "customers": 0, "notes": 0, "collections": 0}
     kept: list[dict[str, str]] = []
+    if record is not None and record.get("kind") == "collections":
+        assert collections is not None
+        found: list[Debt] = []
+        _undo_collections(collections, tenant_id, import_id, now, dry_run, counts, kept)
+    else:
+        found = debts.import_debts(tenant_id, import_id)
+    if record is None and not found:
+        raise NotFound("Import not found", {"import_id": import_id})
     for action in sorted((plan_debt(d, import_id) for d in found), key=lambda a: a.debt.debt_id):
         reason = action.kept
         if reason is None and not dry_run:
@@ -132,3 +154,32 @@ def undo_import(
         stored = records.get_undo(tenant_id, import_id)  # a concurrent undo stored its answer first
         return stored if stored is not None else answer
     return answer
+
+
+def _all(store: UndoableCollections, tenant_id: str, bulk_id: str, status: str) -> list[Collection]:
+    found: list[Collection] = []
+    token: str | None = None
+    while True:
+        page, token, _ = store.list_bulk(tenant_id, bulk_id, status, token, PAGE)
+        found.extend(page)
+        if token is None or not page:
+            return found
+
+
+def _undo_collections(
+    store: UndoableCollections,
+    tenant_id: str,
+    bulk_id: str,
+    now: str,
+    dry_run: bool,
+    counts: dict[str, int],
+    kept: list[dict[str, str]],
+) -> None:
+    for collection in _all(store, tenant_id, bulk_id, CONFIRMED):
+        canceled = replace(collection, status=CANCELED, updated_at=now)
+        if dry_run or store.save_canceled(tenant_id, collection, canceled):
+            counts["collections"] += 1
+        else:
+            kept.append({"kind": "collection", "id": collection.collection_id, "reason": CHANGED_DURING})
+    for collection in _all(store, tenant_id, bulk_id, EXPORTED):
+        kept.append({"kind": "collection", "id": collection.collection_id, "reason": WAS_EXPORTED})

@@ -93,7 +93,7 @@ class UndoneCounts(BaseModel):
     debts: int = Field(description="Debts deleted (created by the import) or restored (updated by it).")
     customers: int = Field(description="Customers removed from the campaign (0: not undone yet).")
     notes: int = Field(description="Notes removed (0: not undone yet).")
-    collections: int = Field(description="Collections canceled (0: not undone yet).")
+    collections: int = Field(description="Confirmed collections canceled (a collections file).")
 
 
 class KeptItem(BaseModel):
@@ -101,7 +101,8 @@ class KeptItem(BaseModel):
     id: str = Field(description="Its id.")
     reason: str = Field(
         description="`changed_after_import` (a PATCH since), `previous_version_unknown` (an update whose "
-        "replaced version was not kept), `changed_during_undo` (changed while undoing: not overwritten)."
+        "replaced version was not kept), `changed_during_undo` (changed while undoing: not overwritten), "
+        "`exported` (a collection in a bank file)."
     )
 
 
@@ -199,7 +200,8 @@ OPERATIONS = {
         "undoing, is kept and listed in `kept` with its reason; a debt a later import took over is that "
         "import's and is left alone. Credits are not refunded. The import keeps its status and gains "
         "`undone_at`. Undoing again writes nothing and answers the first undo's answer. A running import "
-        "is a 409; a notes, customers or collections file a 422 (`undo_not_supported`). `?dry_run=true` "
+        "is a 409. A collections file: its `confirmed` collections are canceled, an exported one is kept "
+        "(`exported`). A notes or customers file is a 422 (`undo_not_supported`). `?dry_run=true` "
         "reports what would be undone and writes nothing; an `Idempotency-Key` replays the answer.",
         responses={200: Reply("What was undone and what was kept.", UndoAnswer, UNDO_EXAMPLE)},
         errors=(400, 404, 409, 422),

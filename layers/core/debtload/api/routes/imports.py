@@ -55,6 +55,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 import_id,
                 now=datetime.now(UTC).isoformat(),
                 dry_run=dry_run,
+                collections=deps.collections,
             )
             return OperationResult(200, answer)
 
