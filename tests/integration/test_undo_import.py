@@ -7,7 +7,7 @@ from typing import Any
 from tests.conftest import MotoResources
 from tests.helpers import body_of, call, drain_worker
 from tests.integration.conftest import Invoke
-from tests.integration.test_file_import import DEBTS_CSV, drop
+from tests.integration.test_file_import import CASE_A, CASE_B, DEBTS_CSV, drop
 
 
 def _row(internal_id: str, amount: str) -> dict[str, Any]:
@@ -135,3 +135,49 @@ def test_undoing_a_collections_file_cancels_the_confirmed_and_keeps_the_exported
         )
     )["results"]
     assert sorted(c["status"] for c in listed) == ["canceled", "exported"]
+
+
+def _notes(invoke: Invoke, case_id: str) -> list[dict[str, Any]]:
+    return list(
+        body_of(
+            call(
+                invoke,
+                "GET",
+                f"/cases/{case_id}/notes",
+                resource="/cases/{id}/notes",
+                path_parameters={"id": case_id},
+            )
+        )["results"]
+    )
+
+
+def test_undoing_a_notes_file_deletes_the_notes_it_wrote_and_not_the_ones_already_there(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    # Given a note CRM-1 posted before, then a notes file repeating CRM-1 and adding CRM-2
+    before = call(
+        invoke,
+        "POST",
+        f"/cases/{CASE_A}/notes",
+        resource="/cases/{id}/notes",
+        path_parameters={"id": CASE_A},
+        body={"description": "Appel", "externalRef": "CRM-1"},
+    )
+    assert before["statusCode"] in (200, 201), before
+    content = (
+        "Dossier;Commentaire;Date;Référence\r\n"
+        f"{CASE_A};Appel : promesse de paiement;01/02/2026;CRM-1\r\n"
+        f"{CASE_B};Message laissé;02/02/2026;CRM-2\r\n"
+    ).encode("cp1252")
+    (result,) = drop(invoke, moto_resources, f"imports/{demo_data}/notes/undo.csv", content)
+    assert result["status"] == "queued", result
+    drain_worker(invoke, moto_resources)
+    assert len(_notes(invoke, CASE_B)) == 1
+
+    # When the import is undone
+    answer = body_of(_undo(invoke, result["import_id"]))
+
+    # Then CRM-2 is gone and CRM-1, there before the file, stays
+    assert answer["undone"]["notes"] == 1 and answer["kept"] == []
+    assert _notes(invoke, CASE_B) == []
+    assert [n["externalRef"] for n in _notes(invoke, CASE_A)] == ["CRM-1"]

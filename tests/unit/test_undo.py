@@ -114,7 +114,7 @@ def test_running_unknown_and_unsupported_imports() -> None:
         )
     with pytest.raises(undo.UndoNotSupported):
         undo.undo_import(
-            store, Records({"F": {"status": "completed", "kind": "notes"}}), T, "F", now="", dry_run=False
+            store, Records({"F": {"status": "completed", "kind": "customers"}}), T, "F", now="", dry_run=False
         )
     with pytest.raises(NotFound):
         undo.undo_import(store, Records(), T, "nope", now="", dry_run=False)
@@ -164,3 +164,27 @@ def test_a_collections_file_cancels_the_confirmed_keeps_the_exported_and_a_chang
         {"kind": "collection", "id": "c3", "reason": "exported"},
     ]
     assert store.items["c4"].status == "failed"
+
+
+class Notes:
+    def __init__(self, written: list[tuple[str, str]], present: set[tuple[str, str]]) -> None:
+        self.written, self.present = written, present
+
+    def job_notes(self, tenant_id: str, job_id: str) -> list[tuple[str, str]]:
+        return self.written
+
+    def delete_note(self, tenant_id: str, case_id: str, note_id: str) -> bool:
+        if (case_id, note_id) not in self.present:
+            return False
+        self.present.remove((case_id, note_id))
+        return True
+
+
+def test_a_notes_file_deletes_the_notes_its_job_wrote_once_each() -> None:
+    # Given a job that recorded three notes (one twice, as a redelivered chunk would), one deleted since
+    notes = Notes([("a", "n1"), ("a", "n1"), ("b", "n2"), ("b", "n3")], {("a", "n1"), ("b", "n2")})
+    records = Records({"F": {"status": "completed", "kind": "notes"}})
+    dry = undo.undo_import(MemoryDebts(), records, T, "F", now="t", dry_run=True, notes=notes)
+    assert dry["undone"]["notes"] == 3 and notes.present == {("a", "n1"), ("b", "n2")}
+    answer = undo.undo_import(MemoryDebts(), records, T, "F", now="t", dry_run=False, notes=notes)
+    assert answer["undone"]["notes"] == 2 and notes.present == set()

@@ -11,6 +11,9 @@ Every write is conditional on the debt being still the version read: one that ch
 kept, `changed_during_undo`. A debt a later import took over is no longer the import's and is kept
 as it is (not listed). Credits are not refunded.
 
+A notes file: each note its job wrote (not a row that found its note already there by externalRef)
+is deleted; notes are never changed after, so none is kept.
+
 A collections file: each of its collections still `confirmed` is canceled (conditional on that
 status, out of the export queue, counted on its bulk); an exported one is kept, `exported`.
 
@@ -28,7 +31,7 @@ from debtload.domain.debts.model import Debt
 from debtload.domain.errors import Conflict, NotFound, Unprocessable
 
 RUNNING: Final = frozenset({"received", "reading", "processing", "queued"})
-UNDOABLE_KINDS: Final = frozenset({"debts", "collections"})
+UNDOABLE_KINDS: Final = frozenset({"debts", "collections", "notes"})
 CHANGED_AFTER: Final = "changed_after_import"
 UNKNOWN_PREVIOUS: Final = "previous_version_unknown"
 CHANGED_DURING: Final = "changed_during_undo"
@@ -63,6 +66,16 @@ class UndoableCollections(Protocol):
 
     def save_canceled(self, tenant_id: str, current: Collection, canceled: Collection) -> bool:
         """Write `canceled` if the stored status is still `current`'s; False when it changed."""
+        ...
+
+
+class UndoableNotes(Protocol):
+    def job_notes(self, tenant_id: str, job_id: str) -> list[tuple[str, str]]:
+        """The (case_id, note_id) a job wrote, as its chunks recorded them."""
+        ...
+
+    def delete_note(self, tenant_id: str, case_id: str, note_id: str) -> bool:
+        """False when the note is no longer there."""
         ...
 
 
@@ -103,6 +116,7 @@ def undo_import(
     now: str,
     dry_run: bool,
     collections: UndoableCollections | None = None,
+    notes: UndoableNotes | None = None,
 ) -> dict[str, Any]:
     done = records.get_undo(tenant_id, import_id)
     if done is not None:
@@ -116,7 +130,7 @@ def undo_import(
             )
         if record.get("kind") not in UNDOABLE_KINDS:
             raise UndoNotSupported(
-                "Only debts and collections imports can be undone for now",
+                "Customers imports cannot be undone yet",
                 {"kind": record.get("kind"), "undoable": sorted(UNDOABLE_KINDS)},
             )
     counts = {"debts": 0, "customers": 0, "notes": 0, "collections": 0}
@@ -125,6 +139,12 @@ def undo_import(
         assert collections is not None
         found: list[Debt] = []
         _undo_collections(collections, tenant_id, import_id, now, dry_run, counts, kept)
+    elif record is not None and record.get("kind") == "notes":
+        assert notes is not None
+        found = []
+        for case_id, note_id in dict.fromkeys(notes.job_notes(tenant_id, import_id)):
+            if dry_run or notes.delete_note(tenant_id, case_id, note_id):
+                counts["notes"] += 1
     else:
         found = debts.import_debts(tenant_id, import_id)
     if record is None and not found:

@@ -56,6 +56,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 now=datetime.now(UTC).isoformat(),
                 dry_run=dry_run,
                 collections=deps.collections,
+                notes=deps.cases,
             )
             return OperationResult(200, answer)
 
