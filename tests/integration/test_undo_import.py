@@ -181,3 +181,36 @@ def test_undoing_a_notes_file_deletes_the_notes_it_wrote_and_not_the_ones_alread
     assert answer["undone"]["notes"] == 1 and answer["kept"] == []
     assert _notes(invoke, CASE_B) == []
     assert [n["externalRef"] for n in _notes(invoke, CASE_A)] == ["CRM-1"]
+
+
+def test_undoing_a_customers_file_removes_the_customers_it_added_only(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+
+    campaign = call(invoke, "POST", "/campaigns", body={"name": "Undo", "service_type": "debt_collection"})
+    campaign_id = body_of(campaign)["id"]
+    header = "N° de prêt;Prénom;Nom;Portable;Montant du prêt;Date d'échéance\r\n"
+    # Given a first file adding LN-9, then a second adding LN-1 and updating LN-9
+    first_csv = header + "LN-9;Marie;Martin;06 12 34 56 79;800;05/04/2026\r\n"
+    second_csv = first_csv + "LN-1;Jean;Dupont;06 12 34 56 78;1 250,50;05/04/2026\r\n"
+    imports = []
+    for name, content in (("first.csv", first_csv), ("second.csv", second_csv)):
+        key = f"imports/{demo_data}/customers/{campaign_id}/{name}"
+        (result,) = drop(invoke, moto_resources, key, content.encode("cp1252"))
+        assert result["status"] == "queued", result
+        drain_worker(invoke, moto_resources)
+        imports.append(result["import_id"])
+    store = DynamoCampaignStore(DynamoTable(moto_resources.table_name))
+
+    # When the second is undone, then LN-1 is gone and LN-9, there before it, stays
+    second = body_of(_undo(invoke, imports[1]))
+    assert second["undone"]["customers"] == 1 and second["kept"] == []
+    assert store.get_customer(demo_data, campaign_id, "LN-1") is None
+    assert store.get_customer(demo_data, campaign_id, "LN-9") is not None
+
+    # When the first is undone, LN-9 is kept: the second import wrote it last
+    first = body_of(_undo(invoke, imports[0]))
+    assert first["undone"]["customers"] == 0
+    assert first["kept"] == [{"kind": "customer", "id": "LN-9", "reason": "changed_after_import"}]

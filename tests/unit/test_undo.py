@@ -114,7 +114,7 @@ def test_running_unknown_and_unsupported_imports() -> None:
         )
     with pytest.raises(undo.UndoNotSupported):
         undo.undo_import(
-            store, Records({"F": {"status": "completed", "kind": "customers"}}), T, "F", now="", dry_run=False
+            store, Records({"F": {"status": "completed", "kind": "other"}}), T, "F", now="", dry_run=False
         )
     with pytest.raises(NotFound):
         undo.undo_import(store, Records(), T, "nope", now="", dry_run=False)
@@ -188,3 +188,31 @@ def test_a_notes_file_deletes_the_notes_its_job_wrote_once_each() -> None:
     assert dry["undone"]["notes"] == 3 and notes.present == {("a", "n1"), ("b", "n2")}
     answer = undo.undo_import(MemoryDebts(), records, T, "F", now="t", dry_run=False, notes=notes)
     assert answer["undone"]["notes"] == 2 and notes.present == set()
+
+
+class Customers:
+    def __init__(self, added: list[str], last_import: dict[str, str]) -> None:
+        self.added, self.last_import = added, last_import
+
+    def job_customers(self, tenant_id: str, job_id: str) -> list[str]:
+        return self.added
+
+    def delete_import_customer(
+        self, tenant_id: str, campaign_id: str, customer_id: str, import_id: str
+    ) -> bool:
+        if self.last_import.get(customer_id) != import_id:
+            return False
+        del self.last_import[customer_id]
+        return True
+
+    def get_customer(self, tenant_id: str, campaign_id: str, customer_id: str) -> dict[str, Any] | None:
+        return {"customer_id": customer_id} if customer_id in self.last_import else None
+
+
+def test_a_customers_file_deletes_what_it_added_and_keeps_what_was_rewritten_since() -> None:
+    # Given a file that added c1, c2 and c3: c2 rewritten since by another import, c3 deleted since
+    store = Customers(["c1", "c2", "c3"], {"c1": "F", "c2": "G"})
+    records = Records({"F": {"status": "completed", "kind": "customers", "campaign_id": "camp"}})
+    answer = undo.undo_import(MemoryDebts(), records, T, "F", now="t", dry_run=False, customers=store)
+    assert answer["undone"]["customers"] == 1 and store.last_import == {"c2": "G"}
+    assert answer["kept"] == [{"kind": "customer", "id": "c2", "reason": "changed_after_import"}]

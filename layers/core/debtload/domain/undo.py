@@ -14,6 +14,10 @@ as it is (not listed). Credits are not refunded.
 A notes file: each note its job wrote (not a row that found its note already there by externalRef)
 is deleted; notes are never changed after, so none is kept.
 
+A customers file: each customer its chunks added (new to the campaign, recorded before the write)
+is deleted if that import still wrote it last; one a later import or bulk rewrote is kept
+(`changed_after_import`). A customer it updated keeps its values; call runs it started stay.
+
 A collections file: each of its collections still `confirmed` is canceled (conditional on that
 status, out of the export queue, counted on its bulk); an exported one is kept, `exported`.
 
@@ -31,7 +35,7 @@ from debtload.domain.debts.model import Debt
 from debtload.domain.errors import Conflict, NotFound, Unprocessable
 
 RUNNING: Final = frozenset({"received", "reading", "processing", "queued"})
-UNDOABLE_KINDS: Final = frozenset({"debts", "collections", "notes"})
+UNDOABLE_KINDS: Final = frozenset({"debts", "collections", "notes", "customers"})
 CHANGED_AFTER: Final = "changed_after_import"
 UNKNOWN_PREVIOUS: Final = "previous_version_unknown"
 CHANGED_DURING: Final = "changed_during_undo"
@@ -79,6 +83,20 @@ class UndoableNotes(Protocol):
         ...
 
 
+class UndoableCustomers(Protocol):
+    def job_customers(self, tenant_id: str, job_id: str) -> list[str]:
+        """The customer ids a job added to its campaign, as its chunks recorded them."""
+        ...
+
+    def delete_import_customer(
+        self, tenant_id: str, campaign_id: str, customer_id: str, import_id: str
+    ) -> bool:
+        """Delete if `import_id` wrote it last; False otherwise or when gone."""
+        ...
+
+    def get_customer(self, tenant_id: str, campaign_id: str, customer_id: str) -> dict[str, Any] | None: ...
+
+
 class UndoRecords(Protocol):
     def get_import(self, tenant_id: str, import_id: str) -> dict[str, Any] | None: ...
 
@@ -117,6 +135,7 @@ def undo_import(
     dry_run: bool,
     collections: UndoableCollections | None = None,
     notes: UndoableNotes | None = None,
+    customers: UndoableCustomers | None = None,
 ) -> dict[str, Any]:
     done = records.get_undo(tenant_id, import_id)
     if done is not None:
@@ -130,7 +149,7 @@ def undo_import(
             )
         if record.get("kind") not in UNDOABLE_KINDS:
             raise UndoNotSupported(
-                "Customers imports cannot be undone yet",
+                "This kind of import cannot be undone",
                 {"kind": record.get("kind"), "undoable": sorted(UNDOABLE_KINDS)},
             )
     counts = {"debts": 0, "customers": 0, "notes": 0, "collections": 0}
@@ -139,6 +158,15 @@ def undo_import(
         assert collections is not None
         found: list[Debt] = []
         _undo_collections(collections, tenant_id, import_id, now, dry_run, counts, kept)
+    elif record is not None and record.get("kind") == "customers":
+        assert customers is not None
+        found = []
+        campaign_id = str(record.get("campaign_id") or "")
+        for customer_id in dict.fromkeys(customers.job_customers(tenant_id, import_id)):
+            if dry_run or customers.delete_import_customer(tenant_id, campaign_id, customer_id, import_id):
+                counts["customers"] += 1
+            elif customers.get_customer(tenant_id, campaign_id, customer_id) is not None:
+                kept.append({"kind": "customer", "id": customer_id, "reason": CHANGED_AFTER})
     elif record is not None and record.get("kind") == "notes":
         assert notes is not None
         found = []

@@ -91,7 +91,7 @@ class ImportList(BaseModel):
 
 class UndoneCounts(BaseModel):
     debts: int = Field(description="Debts deleted (created by the import) or restored (updated by it).")
-    customers: int = Field(description="Customers removed from the campaign (0: not undone yet).")
+    customers: int = Field(description="Customers removed from the campaign (a customers file).")
     notes: int = Field(description="Notes deleted (a notes file).")
     collections: int = Field(description="Confirmed collections canceled (a collections file).")
 
@@ -202,7 +202,8 @@ OPERATIONS = {
         "`undone_at`. Undoing again writes nothing and answers the first undo's answer. A running import "
         "is a 409. A collections file: its `confirmed` collections are canceled, an exported one is kept "
         "(`exported`). A notes file: the notes its rows wrote are deleted (not those already there by "
-        "externalRef). A customers file is a 422 (`undo_not_supported`). `?dry_run=true` "
+        "externalRef). A customers file: the customers it added to the campaign are deleted, unless rewritten "
+        "since (kept, `changed_after_import`); call runs it started stay. `?dry_run=true` "
         "reports what would be undone and writes nothing; an `Idempotency-Key` replays the answer.",
         responses={200: Reply("What was undone and what was kept.", UndoAnswer, UNDO_EXAMPLE)},
         errors=(400, 404, 409, 422),

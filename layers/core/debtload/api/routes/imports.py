@@ -57,6 +57,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 dry_run=dry_run,
                 collections=deps.collections,
                 notes=deps.cases,
+                customers=deps.campaigns,
             )
             return OperationResult(200, answer)
 
