@@ -8,7 +8,7 @@ from functools import partial
 
 from debtload.domain.credits import CreditsView
 from debtload.domain.debts.batch import BatchServices
-from debtload.domain.debts.model import Debt, ExistingDebt
+from debtload.domain.debts.model import Debt
 from debtload.domain.debts.timelines import Timeline
 from debtload.validation.email import Deliverability, check_deliverability
 
@@ -19,9 +19,9 @@ class MemoryDebts:
     fail_after: int | None = None  # raise after writing this many debts (a crash half-way)
     writes: int = 0
 
-    def existing_debts(self, tenant_id: str, debt_ids: Sequence[str]) -> dict[str, ExistingDebt]:
+    def existing_debts(self, tenant_id: str, debt_ids: Sequence[str]) -> dict[str, Debt]:
         found = (self.debts.get((tenant_id, i)) for i in debt_ids)
-        return {d.debt_id: ExistingDebt(d.debt_id, d.created_import_id, d.created_at) for d in found if d}
+        return {d.debt_id: d for d in found if d}
 
     def write_debts(self, tenant_id: str, debts: Sequence[Debt]) -> None:
         for debt in debts:
@@ -29,6 +29,21 @@ class MemoryDebts:
                 raise ConnectionError("DynamoDB went away")
             self.debts[(tenant_id, debt.debt_id)] = debt
             self.writes += 1
+
+    def import_debts(self, tenant_id: str, import_id: str) -> list[Debt]:
+        return [d for (t, _), d in self.debts.items() if t == tenant_id and d.import_id == import_id]
+
+    def delete_debt(self, tenant_id: str, debt: Debt) -> bool:
+        if self.debts.get((tenant_id, debt.debt_id)) != debt:
+            return False
+        del self.debts[(tenant_id, debt.debt_id)]
+        return True
+
+    def replace_debt(self, tenant_id: str, debt: Debt, restored: Debt) -> bool:
+        if self.debts.get((tenant_id, debt.debt_id)) != debt:
+            return False
+        self.debts[(tenant_id, debt.debt_id)] = restored
+        return True
 
     def get_debt(self, tenant_id: str, debt_id: str) -> Debt | None:
         return self.debts.get((tenant_id, debt_id))

@@ -19,6 +19,7 @@ ALL_SCOPES: tuple[str, ...] = (
     "webhooks:write",
     "imports:read",
     "imports:write",
+    "jobs:write",
     "settings:write",
 )
 

@@ -40,6 +40,7 @@ ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("GET", "/call-runs/{id}/calls"): "campaigns:read",
     ("GET", "/imports"): "imports:read",
     ("GET", "/imports/{id}"): "imports:read",
+    ("POST", "/imports/{id}/undo"): "jobs:write",
     ("PUT", "/import-mappings/{kind}"): "imports:write",
     ("GET", "/import-mappings/{kind}"): "imports:read",
     ("DELETE", "/import-mappings/{kind}"): "imports:write",

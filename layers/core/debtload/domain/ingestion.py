@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from debtload.domain.errors import BadRequest
 from debtload.domain.jobs.model import Job, JobRow, RowOutcome
@@ -67,8 +67,16 @@ def check_rows(
     )
 
 
+class JobNoteStore(NoteStore, Protocol):
+    def record_job_notes(
+        self, tenant_id: str, job_id: str, first_row: int, notes: Sequence[tuple[str, str]]
+    ) -> None:
+        """Which (case_id, note_id) a chunk of a job wrote (not the duplicates): what undo removes."""
+        ...
+
+
 class NotesRowProcessor:
-    def __init__(self, store: NoteStore) -> None:
+    def __init__(self, store: JobNoteStore) -> None:
         self.store = store
 
     def process(self, job: Job, rows: Sequence[JobRow]) -> list[RowOutcome]:
@@ -82,6 +90,9 @@ class NotesRowProcessor:
             submitted_at=submitted_at,
             source="ingestion",
         )
+        written = [(r.note.case_id, r.note.id) for r in results if r.note is not None and not r.duplicate]
+        if written and rows:
+            self.store.record_job_notes(job.tenant_id, job.job_id, rows[0].row, written)
         return [
             RowOutcome(
                 r.row,

@@ -7,12 +7,13 @@ through DynamoTable.batch_write (25 a call, UnprocessedItems retried).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from debtload.adapters.dynamodb import keys
-from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.dynamodb.table import DynamoTable, serialize
 from debtload.domain.campaigns.campaign import Campaign, ServiceType, parse_call_window
 from debtload.domain.campaigns.customers import Customer
 
@@ -67,6 +68,64 @@ class DynamoCampaignStore:
             [_customer_items(tenant_id, campaign_id, batch, updated_at) for batch in batches]
         )
 
+    def write_import_customers(
+        self, tenant_id: str, campaign_id: str, customers: Sequence[Customer], updated_at: str, import_id: str
+    ) -> None:
+        items = _customer_items(tenant_id, campaign_id, customers, updated_at)
+        self.table.batch_write({**item, "import_id": import_id} for item in items)
+
+    def existing_customers(self, tenant_id: str, campaign_id: str, customer_ids: Sequence[str]) -> set[str]:
+        pk = keys.tenant_pk(tenant_id)
+        prefix = keys.campaign_customer_prefix(campaign_id)
+        items = self.table.batch_get([(pk, prefix + i) for i in customer_ids], "customer_id")
+        return {str(item["customer_id"]) for item in items}
+
+    def record_job_customers(
+        self, tenant_id: str, job_id: str, first_row: int, customer_ids: Sequence[str]
+    ) -> None:
+        client = self.table.client
+        with contextlib.suppress(client.exceptions.ConditionalCheckFailedException):
+            self.table.put(
+                {
+                    "PK": keys.job_pk(tenant_id, job_id),
+                    "SK": f"{_JOB_CUSTOMERS_PREFIX}{first_row:010d}",
+                    "customers": list(customer_ids),
+                },
+                condition="attribute_not_exists(PK)",
+            )
+
+    def job_customers(self, tenant_id: str, job_id: str) -> list[str]:
+        found: list[str] = []
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self.table.query(
+                keys.job_pk(tenant_id, job_id), _JOB_CUSTOMERS_PREFIX, start_key=start
+            )
+            found.extend(str(i) for item in items for i in item.get("customers", []))
+            if start is None:
+                return found
+
+    def delete_import_customer(
+        self, tenant_id: str, campaign_id: str, customer_id: str, import_id: str
+    ) -> bool:
+        """Deletes the customer if `import_id` wrote it last; False otherwise (or when it is gone)."""
+        client = self.table.client
+        try:
+            client.delete_item(
+                TableName=self.table.name,
+                Key=serialize(
+                    {
+                        "PK": keys.tenant_pk(tenant_id),
+                        "SK": keys.campaign_customer_sk(campaign_id, customer_id),
+                    }
+                ),
+                ConditionExpression="import_id = :import",
+                ExpressionAttributeValues=serialize({":import": import_id}),
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
     def get_customer(self, tenant_id: str, campaign_id: str, customer_id: str) -> dict[str, Any] | None:
         item = self.table.get(keys.tenant_pk(tenant_id), keys.campaign_customer_sk(campaign_id, customer_id))
         if item is None:
@@ -78,6 +137,9 @@ class DynamoCampaignStore:
             "phone_region": item.get("phone_region"),
             "updated_at": item.get("updated_at"),
         }
+
+
+_JOB_CUSTOMERS_PREFIX = "UNDO#CUSTOMERS#"
 
 
 def _customer_items(

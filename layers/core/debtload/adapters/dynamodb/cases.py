@@ -7,7 +7,7 @@ from typing import Any
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
-from debtload.adapters.dynamodb.table import DynamoTable
+from debtload.adapters.dynamodb.table import DynamoTable, serialize
 from debtload.domain.cases import Case
 from debtload.domain.notes import Note
 
@@ -83,6 +83,42 @@ class DynamoCaseStore:
             for n in notes
         )
 
+    def record_job_notes(
+        self, tenant_id: str, job_id: str, first_row: int, notes: Sequence[tuple[str, str]]
+    ) -> None:
+        """One item per chunk in the job's partition (a redelivered chunk writes the same item)."""
+        self.table.put(
+            {
+                "PK": keys.job_pk(tenant_id, job_id),
+                "SK": f"{_JOB_NOTES_PREFIX}{first_row:010d}",
+                "notes": [[case_id, note_id] for case_id, note_id in notes],
+            }
+        )
+
+    def job_notes(self, tenant_id: str, job_id: str) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self.table.query(
+                keys.job_pk(tenant_id, job_id), _JOB_NOTES_PREFIX, start_key=start
+            )
+            found.extend((str(c), str(n)) for item in items for c, n in item.get("notes", []))
+            if start is None:
+                return found
+
+    def delete_note(self, tenant_id: str, case_id: str, note_id: str) -> bool:
+        """False when the note is no longer there."""
+        client = self.table.client
+        try:
+            client.delete_item(
+                TableName=self.table.name,
+                Key=serialize({"PK": keys.tenant_pk(tenant_id), "SK": keys.note_sk(case_id, note_id)}),
+                ConditionExpression="attribute_exists(PK)",
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
     def list_notes(
         self, tenant_id: str, case_id: str, cursor: str | None, limit: int
     ) -> tuple[list[Note], str | None]:
@@ -96,6 +132,7 @@ class DynamoCaseStore:
         return [_note(item) for item in items], encode_cursor(last)
 
 
+_JOB_NOTES_PREFIX = "UNDO#NOTES#"
 _NOTES_CURSOR_KEYS = frozenset({"PK", "SK", "GSI1PK", "GSI1SK"})
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
-from debtload.adapters.dynamodb.table import DynamoTable
-from debtload.domain.debts.model import Debt, ExistingDebt
+from debtload.adapters.dynamodb.table import DynamoTable, serialize
+from debtload.domain.debts.model import Debt, DebtVersion, ExistingDebt
 from debtload.domain.debts.timelines import Timeline
 
 _EXISTING_PROJECTION = "SK, debt"
@@ -28,34 +28,50 @@ class DynamoDebtStore:
     def existing_debts(self, tenant_id: str, debt_ids: Sequence[str]) -> dict[str, ExistingDebt]:
         pk = keys.tenant_pk(tenant_id)
         items = self.table.batch_get([(pk, keys.debt_sk(i)) for i in debt_ids], _EXISTING_PROJECTION)
-        found = {}
+        found: dict[str, ExistingDebt] = {}
         for item in items:
             debt = _debt(item)
-            found[debt.debt_id] = ExistingDebt(debt.debt_id, debt.created_import_id, debt.created_at)
+            found[debt.debt_id] = debt
         return found
 
     def write_debts(self, tenant_id: str, debts: Sequence[Debt]) -> None:
-        pk = keys.tenant_pk(tenant_id)
-        self.table.batch_write(
-            {
-                "PK": pk,
-                "SK": keys.debt_sk(debt.debt_id),
-                "GSI1PK": keys.import_debts_gsi_pk(tenant_id, debt.import_id),
-                "GSI1SK": keys.debt_sk(debt.debt_id),
-                "debt": json.dumps(
-                    {
-                        "import_id": debt.import_id,
-                        "created_import_id": debt.created_import_id,
-                        "created_at": debt.created_at,
-                        "updated_at": debt.updated_at,
-                        "fields": debt.fields,
-                    },
-                    separators=(",", ":"),
-                    ensure_ascii=False,
-                ),
-            }
-            for debt in debts
-        )
+        self.table.batch_write(_item(tenant_id, debt) for debt in debts)
+
+    def import_debts(self, tenant_id: str, import_id: str) -> list[Debt]:
+        """Every debt whose current version an import wrote (GSI1, read to the end)."""
+        found: list[Debt] = []
+        start: dict[str, Any] | None = None
+        pk = keys.import_debts_gsi_pk(tenant_id, import_id)
+        while True:
+            items, start = self.table.query(pk, keys.DEBT_PREFIX, start_key=start, index="GSI1")
+            found.extend(_debt(item) for item in items)
+            if start is None:
+                return found
+
+    def delete_debt(self, tenant_id: str, debt: Debt) -> bool:
+        """Deletes the debt if it is still the version read; False when it changed meanwhile."""
+        client = self.table.client
+        try:
+            client.delete_item(
+                TableName=self.table.name,
+                Key=serialize({"PK": keys.tenant_pk(tenant_id), "SK": keys.debt_sk(debt.debt_id)}),
+                ConditionExpression="debt = :read",
+                ExpressionAttributeValues=serialize({":read": debt.stored}),
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def replace_debt(self, tenant_id: str, debt: Debt, restored: Debt) -> bool:
+        """Writes `restored` over `debt` if it is still the version read; False when it changed."""
+        client = self.table.client
+        try:
+            self.table.put(
+                _item(tenant_id, restored), condition="debt = :read", values={":read": debt.stored}
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def get_debt(self, tenant_id: str, debt_id: str) -> Debt | None:
         item = self.table.get(keys.tenant_pk(tenant_id), keys.debt_sk(debt_id))
@@ -115,8 +131,31 @@ def _own_cursor(start: Mapping[str, Any] | None, pk: str, pk_name: str) -> dict[
     return dict(start)
 
 
+def _item(tenant_id: str, debt: Debt) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "import_id": debt.import_id,
+        "created_import_id": debt.created_import_id,
+        "created_at": debt.created_at,
+        "updated_at": debt.updated_at,
+        "fields": debt.fields,
+    }
+    if debt.patched_at is not None:
+        document["patched_at"] = debt.patched_at
+    if debt.previous is not None:
+        document["previous"] = debt.previous.to_json()
+    return {
+        "PK": keys.tenant_pk(tenant_id),
+        "SK": keys.debt_sk(debt.debt_id),
+        "GSI1PK": keys.import_debts_gsi_pk(tenant_id, debt.import_id),
+        "GSI1SK": keys.debt_sk(debt.debt_id),
+        "debt": json.dumps(document, separators=(",", ":"), ensure_ascii=False),
+    }
+
+
 def _debt(item: Mapping[str, Any]) -> Debt:
-    document = json.loads(item["debt"])
+    stored = str(item["debt"])
+    document = json.loads(stored)
+    previous = document.get("previous")
     return Debt(
         debt_id=str(item["SK"]).removeprefix(keys.DEBT_PREFIX),
         import_id=str(document["import_id"]),
@@ -124,6 +163,9 @@ def _debt(item: Mapping[str, Any]) -> Debt:
         fields=document["fields"],
         created_at=str(document["created_at"]),
         updated_at=str(document["updated_at"]),
+        patched_at=document.get("patched_at"),
+        previous=DebtVersion.from_json(previous) if isinstance(previous, dict) else None,
+        stored=stored,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,10 @@ _INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "lease_until", "attempt", "chunks_s
 # Imports holding a lease (being read), one small item each, so the lease sweeper finds them with one
 # query instead of a scan: the one partition not prefixed by a tenant, read only by the sweeper.
 LEASES_PK = "SYSTEM#IMPORT_LEASES"
+
+
+def _undo_sk(import_id: str) -> str:
+    return f"UNDO#{import_id}"
 
 
 def imports_gsi_pk(tenant_id: str) -> str:
@@ -100,6 +105,28 @@ class DynamoImportStore:
         # An event already in the outbox keeps its delivery state.
         with contextlib.suppress(client.exceptions.ConditionalCheckFailedException):
             self.table.put(outbox_item(event), condition="attribute_not_exists(PK)")
+
+    def get_undo(self, tenant_id: str, import_id: str) -> dict[str, Any] | None:
+        item = self.table.get(keys.tenant_pk(tenant_id), _undo_sk(import_id))
+        return json.loads(str(item["answer"])) if item else None
+
+    def save_undo(self, tenant_id: str, import_id: str, answer: Mapping[str, Any], is_file: bool) -> bool:
+        """The undo's answer, once (conditional), and `undone_at` on a file's import record."""
+        client = self.table.client
+        try:
+            self.table.put(
+                {
+                    "PK": keys.tenant_pk(tenant_id),
+                    "SK": _undo_sk(import_id),
+                    "answer": json.dumps(answer, separators=(",", ":")),
+                },
+                condition="attribute_not_exists(PK)",
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        if is_file:
+            self.update_import(tenant_id, import_id, {"undone_at": answer["undone_at"]})
+        return True
 
     def list_imports(
         self, tenant_id: str, cursor: str | None, limit: int

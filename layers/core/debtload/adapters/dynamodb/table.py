@@ -135,10 +135,14 @@ class DynamoTable:
         item = response.get("Item")
         return deserialize(item) if item else None
 
-    def put(self, item: Mapping[str, Any], condition: str | None = None) -> None:
+    def put(
+        self, item: Mapping[str, Any], condition: str | None = None, values: Mapping[str, Any] | None = None
+    ) -> None:
         kwargs: dict[str, Any] = {"TableName": self.name, "Item": serialize(item)}
         if condition:
             kwargs["ConditionExpression"] = condition
+        if values:
+            kwargs["ExpressionAttributeValues"] = serialize(values)
         self.client.put_item(**kwargs)
 
     def update(

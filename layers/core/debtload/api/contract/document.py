@@ -53,6 +53,7 @@ CREATING_OPERATIONS: Final = frozenset(
         ("POST", "/customers/add/bulk"),
         ("POST", "/debts"),
         ("POST", "/debts/batch"),
+        ("POST", "/imports/{import_id}/undo"),
         ("POST", "/ingestion-jobs"),
         ("POST", "/timelines"),
     }

@@ -79,6 +79,9 @@ class ImportRecord(BaseModel):
     report_key: str | None = Field(None, description="The JSON report's key in the bucket (reports/...).")
     errors_key: str | None = Field(None, description="The failed rows' CSV key in the bucket.")
     rejected_key: str | None = Field(None, description="Where a rejected file was moved (rejected/...).")
+    undone_at: datetime | None = Field(
+        None, description="When POST /imports/{import_id}/undo removed what it wrote; its status is kept."
+    )
     call_runs: list[str] | None = Field(
         None, description="On GET /imports/{import_id} of a customers file: the call runs its job started."
     )
@@ -90,6 +93,49 @@ class ImportList(BaseModel):
         None, description="Pass it as `cursor` for the next page; null on the last one."
     )
 
+
+class UndoneCounts(BaseModel):
+    debts: int = Field(description="Debts deleted (created by the import) or restored (updated by it).")
+    customers: int = Field(description="Customers removed from the campaign (a customers file).")
+    notes: int = Field(description="Notes deleted (a notes file).")
+    collections: int = Field(description="Confirmed collections canceled (a collections file).")
+
+
+class KeptItem(BaseModel):
+    kind: Literal["debt", "customer", "note", "collection"] = Field(description="What was kept.")
+    id: str = Field(description="Its id.")
+    reason: str = Field(
+        description="`changed_after_import` (a PATCH since), `previous_version_unknown` (an update whose "
+        "replaced version was not kept), `changed_during_undo` (changed while undoing: not overwritten), "
+        "`exported` (a collection in a bank file)."
+    )
+
+
+class UndoAnswer(BaseModel):
+    """What an undo removed and what it kept. Undoing again answers the first undo's answer."""
+
+    import_id: str = Field(description="The import: a file's import_id, or a POST /debts/batch's.")
+    status: Literal["undone", "dry_run"] = Field(
+        description="`dry_run` with `?dry_run=true`: nothing written."
+    )
+    undone: UndoneCounts = Field(description="What was undone, per kind.")
+    kept: list[KeptItem] = Field(description="What was kept, and why.")
+    undone_at: datetime | None = Field(None, description="When; null on a dry run.")
+
+
+class UndoRequest(BaseModel):
+    """No fields: send no body (or `{}`)."""
+
+
+UNDO_EXAMPLE: Final = {
+    "import_id": "imp_3b9f1c0d7e2a4b6c8d0e1f2a",
+    "status": "undone",
+    "undone": {"debts": 497, "customers": 0, "notes": 0, "collections": 0},
+    "kept": [
+        {"kind": "debt", "id": "0b6f8f4e-5d0b-5b7e-9a43-3c1f3c7c2f10", "reason": "changed_after_import"}
+    ],
+    "undone_at": "2026-12-04T10:00:00+00:00",
+}
 
 IMPORT_EXAMPLE: Final = {
     "import_id": "imp_3b9f1c0d7e2a4b6c8d0e1f2a",
@@ -149,5 +195,24 @@ OPERATIONS = {
         "its job started. Each row's outcome is at GET /jobs/{job_id}/rows.",
         responses={200: Reply("The import.", ImportRecord, IMPORT_EXAMPLE)},
         errors=(400, 404),
+    ),
+    ("POST", "/imports/{import_id}/undo"): Operation(
+        operation_id="undoImport",
+        tag=TAG,
+        summary="Undo what an import wrote",
+        description="For a debts file's import_id or a POST /debts/batch's: deletes the debts it created and "
+        "gives the debts it updated their previous version back. A debt changed since (a PATCH), or while "
+        "undoing, is kept and listed in `kept` with its reason; a debt a later import took over is that "
+        "import's and is left alone. Credits are not refunded. The import keeps its status and gains "
+        "`undone_at`. Undoing again writes nothing and answers the first undo's answer. A running import "
+        "is a 409. A collections file: its `confirmed` collections are canceled, an exported one is kept "
+        "(`exported`). A notes file: the notes its rows wrote are deleted (not those already there by "
+        "externalRef). A customers file: the customers it added to the campaign are deleted, unless rewritten "
+        "since (kept, `changed_after_import`); call runs it started stay. `?dry_run=true` "
+        "reports what would be undone and writes nothing; an `Idempotency-Key` replays the answer.",
+        responses={200: Reply("What was undone and what was kept.", UndoAnswer, UNDO_EXAMPLE)},
+        errors=(400, 404, 409, 422),
+        request=UndoRequest,
+        request_required=False,
     ),
 }

@@ -1,15 +1,21 @@
-"""GET /imports and GET /imports/{id}: the files a tenant dropped, their status and their reports."""
+"""GET /imports and GET /imports/{id}: the files a tenant dropped, their status and their reports;
+POST /imports/{id}/undo: remove what an import (a file, or a POST /debts/batch) wrote."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from debtload.api.creating import OperationResult, create
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
+from debtload.domain import undo
 from debtload.domain.errors import BadRequest, NotFound
+from debtload.domain.tenants import Principal
 
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
@@ -38,5 +44,23 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         if public.get("kind") == "customers" and public.get("job_id"):
             public["call_runs"] = runs.runs_of_job(principal.tenant_id, str(public["job_id"]))
         return public
+
+    @router.post("/imports/<import_id>/undo", tags=["imports"], summary="Undo what an import wrote")
+    def undo_import(import_id: Annotated[str, Path(max_length=64)]) -> Response[Any]:
+        def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
+            answer = undo.undo_import(
+                deps.debts,
+                store,
+                principal.tenant_id,
+                import_id,
+                now=datetime.now(UTC).isoformat(),
+                dry_run=dry_run,
+                collections=deps.collections,
+                notes=deps.cases,
+                customers=deps.campaigns,
+            )
+            return OperationResult(200, answer)
+
+        return create(router, deps.config.table_name, operation)
 
     return router

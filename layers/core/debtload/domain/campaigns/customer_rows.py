@@ -28,6 +28,27 @@ _NAMESPACE: Final = uuid.UUID("0b9f3c1e-6a43-4c1f-9a0e-3d2b7c5e8f11")
 class CampaignCustomers(customers.CustomerStore, Protocol):
     def get_campaign(self, tenant_id: str, campaign_id: str) -> Campaign | None: ...
 
+    def existing_customers(
+        self, tenant_id: str, campaign_id: str, customer_ids: Sequence[str]
+    ) -> set[str]: ...
+
+    def record_job_customers(
+        self, tenant_id: str, job_id: str, first_row: int, customer_ids: Sequence[str]
+    ) -> None:
+        """The customers a chunk adds (new to the campaign), kept once: a redelivery keeps the first's."""
+        ...
+
+    def write_import_customers(
+        self,
+        tenant_id: str,
+        campaign_id: str,
+        customers: Sequence[customers.Customer],
+        updated_at: str,
+        import_id: str,
+    ) -> None:
+        """write_customers, each marked as last written by `import_id` (what undo checks)."""
+        ...
+
 
 class CustomersRowProcessor:
     def __init__(
@@ -51,7 +72,14 @@ class CustomersRowProcessor:
         valid, errors, _ = customers.validate_records([dict(r.data) for r in rows], campaign)
         updated_at = datetime.now(UTC).isoformat()
         if valid:
-            self.campaigns.write_customers(job.tenant_id, campaign.campaign_id, valid, updated_at)
+            ids = list(dict.fromkeys(c.customer_id for c in valid))
+            there = self.campaigns.existing_customers(job.tenant_id, campaign.campaign_id, ids)
+            added = [i for i in ids if i not in there]
+            if added:  # before the write, so a chunk that crashed in between still knows what it added
+                self.campaigns.record_job_customers(job.tenant_id, job.job_id, rows[0].row, added)
+            self.campaigns.write_import_customers(
+                job.tenant_id, campaign.campaign_id, valid, updated_at, job.job_id
+            )
         if valid and job.options.get("initiateCall") is True:
             self._start_calls(job, campaign, rows[0].row, valid, updated_at)
         # validate_records numbers records by position in the chunk; outcomes use the file's rows.

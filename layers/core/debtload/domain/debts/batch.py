@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from debtload.domain.credits import CreditsRepository, charge
 from debtload.domain.debts.fields import DebtCheck, DebtFields, check_debt, destination_json
-from debtload.domain.debts.model import Debt, ExistingDebt, json_amount
+from debtload.domain.debts.model import Debt, DebtVersion, ExistingDebt, json_amount
 from debtload.domain.debts.ports import DebtStore, EmailChecker
 from debtload.domain.debts.timelines import Timeline, TimelineStore, start_date
 from debtload.domain.errors import BadRequest
@@ -303,7 +303,18 @@ def _debt(
         fields={k: v for k, v in fields.items() if v is not None},
         created_at=before.created_at if before else timestamp,
         updated_at=timestamp,
+        previous=previous_version(before, import_id),
     )
+
+
+def previous_version(before: ExistingDebt | None, import_id: str) -> DebtVersion | None:
+    """What undoing `import_id` restores: the version it replaces, in the same write. A retry of the
+    same import keeps the version the first attempt kept; only one level is kept (bounded size)."""
+    if before is None:
+        return None
+    if before.import_id == import_id:
+        return before.previous
+    return before.version()
 
 
 def _is_update(before: ExistingDebt | None, import_id: str) -> bool:

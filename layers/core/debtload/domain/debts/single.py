@@ -107,6 +107,8 @@ def patch_debt(services: BatchServices, tenant_id: str, debt_id: str, patch: Any
         fields=fields,
         created_at=current.created_at,
         updated_at=now.isoformat(),
+        patched_at=now.isoformat(),
+        previous=current.previous,
     )
     services.debts.write_debts(tenant_id, [debt])
     return debt
