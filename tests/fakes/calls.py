@@ -119,6 +119,9 @@ class MemoryCallRuns:
     def outcome(self, index: int) -> dict[str, Any]:
         return self.batches[index]
 
+    def runs_of_job(self, tenant_id: str, job_id: str) -> list[str]:
+        return []
+
 
 class RecordingDialer:
     def __init__(self, fail_keys: set[str] | None = None, crash_after: int | None = None) -> None:

@@ -28,6 +28,7 @@ from debtload.domain.pricing import DEFAULT_PRICES, PriceTable, destination_for
 from debtload.validation.phone import region_of
 
 RESERVE_ATTEMPTS = 3
+CANCELED = "canceled"  # a run's status once its customers file was canceled (domain/calls/cancel.py)
 
 
 def call_window_of(run: Mapping[str, Any]) -> CallWindow | None:
@@ -60,6 +61,8 @@ def dispatch_batch(
     """One attempt at a batch: choose the calls to make now, charge them, hand them to the dialer,
     store the batch's outcome."""
     run = existing_run(store, tenant_id, call_run_id)
+    if run.get("status") == CANCELED:
+        return _canceled(index)  # its customers file was canceled: nothing is charged or dialed
     batch = store.get_batch(tenant_id, call_run_id, index)
     customers: list[dict[str, Any]] = list(batch.get("customers", []))
     already = set(batch.get("requested", []))
@@ -69,6 +72,12 @@ def dispatch_batch(
     charged = _charge(
         store, tenant_id, call_run_id, index, callable_now, set(batch.get("charged", [])), cost, failed_calls
     )
+    if existing_run(store, tenant_id, call_run_id).get("status") == CANCELED:
+        # Canceled while this batch reserved its credits: give back what no dialer took (decision 89).
+        refund = {k: cost[k] for k in sorted(charged - already) if k in cost}
+        if refund:
+            store.release_credits(tenant_id, call_run_id, index, refund)
+        return _canceled(index)
     to_request = _call_requests(
         run, tenant_id, call_run_id, [c for c in callable_now if c["key"] in charged], cost
     )
@@ -91,6 +100,15 @@ def dispatch_batch(
         "failed": outcome.failed,
         "skipped": outcome.skipped,
     }
+
+
+def _canceled(index: int) -> dict[str, Any]:
+    return {"index": index, "initiated": 0, "failed": 0, "skipped": 0, "canceled": True}
+
+
+def credits_of(customer: Mapping[str, Any], prices: PriceTable = DEFAULT_PRICES) -> int:
+    """What one call to the customer costs."""
+    return _price(customer, prices)[0]
 
 
 def _callable_now(

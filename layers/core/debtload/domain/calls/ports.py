@@ -44,6 +44,10 @@ class CallRunStore(Protocol):
 
     def get_run(self, tenant_id: str, call_run_id: str) -> dict[str, Any] | None: ...
 
+    def runs_of_job(self, tenant_id: str, job_id: str) -> list[str]:
+        """Ids of the runs a customers file's job started."""
+        ...
+
     def get_batch(self, tenant_id: str, call_run_id: str, index: int) -> dict[str, Any]:
         """The batch item: customers, requested (keys the dialer accepted), failed_calls, counts."""
         ...
