@@ -20,6 +20,7 @@ ALL_SCOPES: tuple[str, ...] = (
     "imports:read",
     "imports:write",
     "settings:write",
+    "jobs:write",
 )
 
 

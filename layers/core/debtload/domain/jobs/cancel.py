@@ -86,6 +86,24 @@ def canceled_event(job: Job, outcome: str, created_at: str) -> OutboxEvent:
     return OutboxEvent(event_id, job.tenant_id, EVENT_TYPE, data, created_at)
 
 
+def job_view(job: Job) -> dict[str, Any]:
+    """What POST /jobs/{job_id}/cancel answers: the job as it ended."""
+    return {
+        "job_id": job.job_id,
+        "kind": job.kind,
+        "source": job.source,
+        "status": job.status.value,
+        "rows_total": job.rows_total,
+        "rows_succeeded": job.rows_succeeded,
+        "rows_failed": job.rows_failed,
+        "rows_skipped": job.rows_remaining if job.status is JobStatus.CANCELED else 0,
+        "canceled_at": job.canceled_at,
+        "finished_at": job.finished_at,
+        "outcome": job.outcome,
+        **({"import_id": job.options["import_id"]} if "import_id" in job.options else {}),
+    }
+
+
 def cancelable(job: Job) -> None:
     """Raises the 409 of a job that cannot be canceled."""
     if job.status.terminal:
