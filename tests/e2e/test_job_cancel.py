@@ -1,5 +1,5 @@
 """A large debts CSV dropped into the local stack, canceled part-way over HTTP while concurrent workers
-process its chunks: it ends canceled and its counts do not move afterwards (decision 89)."""
+process its chunks: it ends canceled and its counts do not move afterwards (decision 91)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """POST /jobs/{id}/cancel through the api and worker handlers with moto: part-way, idempotent, 409 and
 404, a file import and a bulk, chunks in flight on concurrent workers, and a customers file's call run
-canceled with its reserved credits given back (decision 89)."""
+canceled with its reserved credits given back (decision 91)."""
 
 from __future__ import annotations
 

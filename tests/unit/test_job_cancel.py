@@ -1,4 +1,4 @@
-"""The cancel rules (domain/jobs/cancel.py, decision 89): from which states, the lease a chunk takes
+"""The cancel rules (domain/jobs/cancel.py, decision 91): from which states, the lease a chunk takes
 before writing, the wait for chunks in flight, the views of a canceled job, and a call run's refund."""
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def batch_services(
 def cancel_hooks(
     reporter: ImportReporter, call_runs: Callable[[], CallRunStore], publisher: EventPublisher
 ) -> dict[str, Sequence[Callable[[Job], None]]]:
-    """What a job's cancel ends besides the job (decision 89): a file import's reports, every kind;
+    """What a job's cancel ends besides the job (decision 91): a file import's reports, every kind;
     a customers file's call runs not dialed yet. One definition for the api's cancel and the worker's
     completion of a cancel that crashed."""
 

@@ -18,7 +18,7 @@ MAX_ROWS = 1000
 
 def job_view(job: Job) -> dict[str, Any]:
     """GET /ingestion-jobs/{jobId}: seed 003's integer status; a canceled job is 4 (the seed has no
-    Canceled) with `"canceled": true` (decision 89)."""
+    Canceled) with `"canceled": true` (decision 91)."""
     view: dict[str, Any] = {
         "status": job.status.code,
         "rowsTotal": job.rows_total,

@@ -163,7 +163,7 @@ class DynamoJobStore:
             update += ", #st = :progress"
         else:
             # The chunk took its lease while the job ran (claim_chunk set it in progress): it is
-            # counted even if the job was canceled since, and the status is left as it is (decision 89).
+            # counted even if the job was canceled since, and the status is left as it is (decision 91).
             update += " DELETE in_flight :lease"
             condition = "#st IN (:queued, :progress) OR (#st = :canceled AND contains(in_flight, :held))"
             values.update({":lease": {lease}, ":held": lease, ":canceled": JobStatus.CANCELED.value})

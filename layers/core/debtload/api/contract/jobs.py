@@ -1,5 +1,5 @@
 """GET /jobs/{job_id}/rows: the per-row outcome of any async job or file import, as JSON pages (or CSV,
-with `Accept: text/csv`). POST /jobs/{job_id}/cancel: cancel one (decision 89)."""
+with `Accept: text/csv`). POST /jobs/{job_id}/cancel: cancel one (decision 91)."""
 
 from __future__ import annotations
 

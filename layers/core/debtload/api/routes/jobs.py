@@ -1,5 +1,5 @@
 """GET /jobs/{id}/rows: the per-row outcome of any async job or import, as JSON pages or CSV.
-POST /jobs/{id}/cancel: cancel any async job of the tenant (domain/jobs/cancel.py, decision 89)."""
+POST /jobs/{id}/cancel: cancel any async job of the tenant (domain/jobs/cancel.py, decision 91)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Canceling the call runs of a canceled customers file (decision 89): the calls not dialed yet are
+"""Canceling the call runs of a canceled customers file (decision 91): the calls not dialed yet are
 not dialed, and their reserved credits are given back.
 
 A run is canceled by its one terminal write (`finish_run`, only while running) with status

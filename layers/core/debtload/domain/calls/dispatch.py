@@ -73,7 +73,7 @@ def dispatch_batch(
         store, tenant_id, call_run_id, index, callable_now, set(batch.get("charged", [])), cost, failed_calls
     )
     if existing_run(store, tenant_id, call_run_id).get("status") == CANCELED:
-        # Canceled while this batch reserved its credits: give back what no dialer took (decision 89).
+        # Canceled while this batch reserved its credits: give back what no dialer took (decision 91).
         refund = {k: cost[k] for k in sorted(charged - already) if k in cost}
         if refund:
             store.release_credits(tenant_id, call_run_id, index, refund)

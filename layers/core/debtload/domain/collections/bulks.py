@@ -89,7 +89,7 @@ def bulk_view(job: Job, canceled: int) -> dict[str, Any]:
     approval = job.options.get("approval")
     confirmed = 0 if approval in (AWAITING, REJECTED) else max(job.rows_succeeded - canceled, 0)
     if job.status is JobStatus.CANCELED:
-        canceled += job.rows_remaining  # the collections of the chunks the cancel skipped (decision 89)
+        canceled += job.rows_remaining  # the collections of the chunks the cancel skipped (decision 91)
     view: dict[str, Any] = {
         "id": job.job_id,
         "collections_total": job.rows_total,

@@ -1,4 +1,4 @@
-"""Canceling a job (POST /jobs/{job_id}/cancel, decision 89).
+"""Canceling a job (POST /jobs/{job_id}/cancel, decision 91).
 
 Three steps, each conditional, so that concurrent workers and a retried cancel agree:
 1. the job turns `canceled`, only from queued or in progress (`JobStore.cancel`); from then on no

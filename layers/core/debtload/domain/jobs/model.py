@@ -35,7 +35,7 @@ _CODES = {
     JobStatus.COMPLETED: 2,
     JobStatus.COMPLETED_WITH_ERRORS: 3,
     JobStatus.FAILED: 4,
-    # The Ingestion Jobs API has no Canceled: a canceled job ends 4 with `"canceled": true` (decision 89).
+    # The Ingestion Jobs API has no Canceled: a canceled job ends 4 with `"canceled": true` (decision 91).
     JobStatus.CANCELED: 4,
 }
 
@@ -59,7 +59,7 @@ class Job:
     updated_at: str = ""
     finished_at: str | None = None
     outcome: str | None = None
-    # Chunks being processed now, each as "<chunk>@<lease deadline, epoch seconds>" (decision 89).
+    # Chunks being processed now, each as "<chunk>@<lease deadline, epoch seconds>" (decision 91).
     in_flight: frozenset[str] = frozenset()
     canceled_at: str | None = None
 

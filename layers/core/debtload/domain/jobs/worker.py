@@ -81,7 +81,7 @@ class JobWorker:
     # What else a canceled job ends, per kind (domain/jobs/cancel.py): run when a skipped chunk finds a
     # cancel that did not finish (its request crashed).
     cancel_hooks: Mapping[str, Sequence[Callable[[Job], None]]] = field(default_factory=dict)
-    # A lease outlives its worker by no more than this: the function's timeout (decision 89).
+    # A lease outlives its worker by no more than this: the function's timeout (decision 91).
     lease_seconds: float = 900.0
     clock: Callable[[], float] = time.time
 
