@@ -117,10 +117,11 @@ class JobWorker:
             return
         try:
             outcomes = processor.process(job, self._rows(message))
+            self._count(job, message.chunk, outcomes, dead=False, lease=held)
         except BaseException:
-            self.store.release_chunk(job.tenant_id, job.job_id, held)  # retried by SQS, with a new lease
+            # Retried by SQS with a new lease; releasing a lease its count released already is a no-op.
+            self.store.release_chunk(job.tenant_id, job.job_id, held)
             raise
-        self._count(job, message.chunk, outcomes, dead=False, lease=held)
 
     def _skip(self, job: Job) -> None:
         """A chunk of a canceled job: nothing is written. A cancel whose request crashed before it
