@@ -255,3 +255,34 @@ def test_a_canceled_run_refunds_what_was_charged_and_not_dialed_and_dials_nobody
     dialer = RecordingDialer()
     result = dispatch_batch(runs, dialer, "t1", "run-1", 0, now=datetime.now(UTC))
     assert result["canceled"] is True and dialer.calls == []
+
+
+def test_a_cancel_landing_while_a_batch_reserves_its_credits_dials_nobody_and_gives_them_back() -> None:
+    from datetime import UTC, datetime
+
+    class CanceledWhileReserving(MemoryCallRuns):
+        def reserve_credits(self, tenant_id: str, call_run_id: str, index: int, charges: Any) -> bool:
+            reserved = super().reserve_credits(tenant_id, call_run_id, index, charges)
+            self.run["status"] = "canceled"
+            return reserved
+
+    runs = CanceledWhileReserving(customers=3)
+    before = runs.balance
+    dialer = RecordingDialer()
+    result = dispatch_batch(runs, dialer, "t1", "run-1", 0, now=datetime.now(UTC))
+    assert result["canceled"] is True and dialer.calls == [] and runs.balance == before
+
+
+def test_a_batch_dialing_holds_its_claim_until_its_calls_are_marked() -> None:
+    from datetime import UTC, datetime
+
+    runs = MemoryCallRuns(customers=2)
+    seen: list[Any] = []
+
+    class Watching(RecordingDialer):
+        def request_calls(self, calls: Any) -> list[str | None]:
+            seen.append(set(runs.run.get("dialing", set())))
+            return super().request_calls(calls)
+
+    dispatch_batch(runs, Watching(), "t1", "run-1", 0, now=datetime.now(UTC))
+    assert seen == [{0}] and not runs.run.get("dialing")

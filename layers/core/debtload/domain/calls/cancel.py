@@ -8,6 +8,7 @@ at dispatch, so what a cancel refunds is what a batch charged and the dialer nev
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,8 @@ from debtload.domain.calls.dispatch import CANCELED, credits_of
 from debtload.domain.calls.ports import CallRunStore, EventPublisher
 from debtload.domain.calls.summary import completed_event, summary_of
 from debtload.domain.jobs.model import Job
+
+DIALING_WAIT_SECONDS = 8.0  # a batch's dialer call (500 calls) takes a few seconds at most
 
 
 def is_canceled(run: Mapping[str, Any]) -> bool:
@@ -31,6 +34,15 @@ def refund_not_dialed(store: CallRunStore, tenant_id: str, call_run_id: str, bat
         return 0
     store.release_credits(tenant_id, call_run_id, int(batch["index"]), not_dialed)
     return sum(not_dialed.values())
+
+
+def _wait_for_dialing(store: CallRunStore, tenant_id: str, call_run_id: str, run: Mapping[str, Any]) -> None:
+    """Batches that took their claim before the cancel mark what the dialer accepted, then release it:
+    wait for them (bounded), so what is refunded is only what was never dialed."""
+    deadline = time.monotonic() + DIALING_WAIT_SECONDS
+    while run.get("dialing") and time.monotonic() < deadline:
+        time.sleep(0.1)
+        run = store.get_run(tenant_id, call_run_id) or {}
 
 
 def cancel_call_run(
@@ -50,6 +62,7 @@ def cancel_call_run(
         run = store.get_run(tenant_id, call_run_id) or run
     if not is_canceled(run):
         return False
+    _wait_for_dialing(store, tenant_id, call_run_id, run)
     for batch in store.list_batches(tenant_id, call_run_id):
         refund_not_dialed(store, tenant_id, call_run_id, batch)
     return True

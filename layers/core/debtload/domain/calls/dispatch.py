@@ -72,16 +72,21 @@ def dispatch_batch(
     charged = _charge(
         store, tenant_id, call_run_id, index, callable_now, set(batch.get("charged", [])), cost, failed_calls
     )
-    if existing_run(store, tenant_id, call_run_id).get("status") == CANCELED:
-        # Canceled while this batch reserved its credits: give back what no dialer took (decision 91).
+    # The batch takes its claim on the run before the dialer, only while the run is not canceled: a
+    # cancel either comes first (nothing dialed, the reservation given back) or waits for this
+    # batch's calls to be marked requested before it refunds (decision 91).
+    if not store.claim_dialing(tenant_id, call_run_id, index):
         refund = {k: cost[k] for k in sorted(charged - already) if k in cost}
         if refund:
             store.release_credits(tenant_id, call_run_id, index, refund)
         return _canceled(index)
-    to_request = _call_requests(
-        run, tenant_id, call_run_id, [c for c in callable_now if c["key"] in charged], cost
-    )
-    accepted = _request_calls(store, dialer, tenant_id, call_run_id, index, to_request, failed_calls)
+    try:
+        to_request = _call_requests(
+            run, tenant_id, call_run_id, [c for c in callable_now if c["key"] in charged], cost
+        )
+        accepted = _request_calls(store, dialer, tenant_id, call_run_id, index, to_request, failed_calls)
+    finally:
+        store.release_dialing(tenant_id, call_run_id, index)
     requested = already | set(accepted)
     outcome = BatchOutcome(
         index=index,
