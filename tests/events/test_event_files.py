@@ -40,6 +40,12 @@ CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "api_get_credits.json": lambda result, _: _expect(
         json.loads(result["body"])["balance"] == 10_000, result
     ),
+    "api_cancel_job.json": lambda result, runner: _expect(
+        result["statusCode"] == 200
+        and json.loads(result["body"])["status"] == "canceled"
+        and _job_status(runner) == "canceled",
+        result,
+    ),
     "api_patch_settings.json": lambda result, _: _expect(
         json.loads(result["body"])["creditor_name"] == "Acme Recouvrement SAS", result
     ),

@@ -119,6 +119,18 @@ class MemoryCallRuns:
     def outcome(self, index: int) -> dict[str, Any]:
         return self.batches[index]
 
+    def runs_of_job(self, tenant_id: str, job_id: str) -> list[str]:
+        return []
+
+    def claim_dialing(self, tenant_id: str, call_run_id: str, index: int) -> bool:
+        if self.run.get("status") == "canceled":
+            return False
+        self.run["dialing"] = set(self.run.get("dialing", set())) | {index}
+        return True
+
+    def release_dialing(self, tenant_id: str, call_run_id: str, index: int) -> None:
+        self.run["dialing"] = set(self.run.get("dialing", set())) - {index}
+
 
 class RecordingDialer:
     def __init__(self, fail_keys: set[str] | None = None, crash_after: int | None = None) -> None:

@@ -21,6 +21,7 @@ NO_BODY = {
     ("POST", "/collections/bulks/{bulk_id}/approve"),
     ("POST", "/collections/bulks/{bulk_id}/reject"),
     ("POST", "/webhooks/events/{event_id}/replay"),
+    ("POST", "/jobs/{job_id}/cancel"),
 }
 
 

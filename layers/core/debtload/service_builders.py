@@ -13,10 +13,15 @@ from debtload.domain.jobs.ports import EventPublisher
 from debtload.domain.jobs.submit import JobSubmitter
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from debtload.domain.calls.ports import CallRunStore
     from debtload.domain.credits import CreditsRepository
     from debtload.domain.debts.batch import BatchServices
     from debtload.domain.debts.ports import DebtStore
     from debtload.domain.debts.timelines import TimelineStore
+    from debtload.domain.file_import.report import ImportReporter
+    from debtload.domain.jobs.model import Job
 
 
 def job_submitter(config: Config, jobs: DynamoJobStore, publisher: EventPublisher) -> JobSubmitter:
@@ -47,3 +52,18 @@ def batch_services(
         check_emails=check_deliverability,
         prices=config.call_prices,
     )
+
+
+def cancel_hooks(
+    reporter: ImportReporter, call_runs: Callable[[], CallRunStore], publisher: EventPublisher
+) -> dict[str, Sequence[Callable[[Job], None]]]:
+    """What a job's cancel ends besides the job (decision 91): a file import's reports, every kind;
+    a customers file's call runs not dialed yet. One definition for the api's cancel and the worker's
+    completion of a cancel that crashed."""
+
+    def runs(job: Job) -> None:
+        from debtload.domain.calls.cancel import cancel_runs_of_job  # phone validation: not at init
+
+        cancel_runs_of_job(call_runs(), publisher, job)
+
+    return {"*": [reporter.on_terminal], "customers": [runs]}

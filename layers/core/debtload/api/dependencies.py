@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from debtload.adapters.s3_files import S3FileStore
     from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
     from debtload.domain.debts.batch import BatchServices
+    from debtload.domain.file_import.report import ImportReporter
+    from debtload.domain.jobs.cancel import JobCanceler
     from debtload.domain.jobs.outbox import SentMarkingPublisher
     from debtload.domain.jobs.submit import JobSubmitter
     from debtload.domain.webhooks import Resolver
@@ -72,6 +74,22 @@ class ApiDependencies:
         from debtload.service_builders import job_submitter
 
         return job_submitter(self.config, self.jobs, self.publisher)
+
+    @cached_property
+    def reporter(self) -> ImportReporter:
+        """A canceled file import's reports (the worker writes them when an import ends)."""
+        from debtload.domain.file_import.report import ImportReporter
+
+        return ImportReporter(self.imports, self.jobs, self.files, self.publisher)
+
+    @cached_property
+    def job_canceler(self) -> JobCanceler:
+        from debtload.domain.jobs.cancel import JobCanceler
+        from debtload.service_builders import cancel_hooks
+
+        return JobCanceler(
+            self.jobs, self.publisher, cancel_hooks(self.reporter, lambda: self.call_runs, self.publisher)
+        )
 
     @cached_property
     def webhooks(self) -> DynamoWebhookStore:

@@ -23,6 +23,7 @@ ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("GET", "/credits"): ANY_KEY,
     ("PATCH", "/settings"): "settings:write",
     ("GET", "/jobs/{id}/rows"): BY_RESOURCE,
+    ("POST", "/jobs/{id}/cancel"): "jobs:write",
     ("PUT", "/webhooks"): "webhooks:write",
     ("GET", "/webhooks"): "webhooks:write",
     ("GET", "/webhooks/events"): "webhooks:write",

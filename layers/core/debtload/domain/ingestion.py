@@ -9,11 +9,25 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from debtload.domain.errors import BadRequest
-from debtload.domain.jobs.model import Job, JobRow, RowOutcome
+from debtload.domain.jobs.model import Job, JobRow, JobStatus, RowOutcome
 from debtload.domain.notes import NOTE_TYPE, NoteInput, NoteResult, NoteStore, write_notes
 
 KIND = "notes"
 MAX_ROWS = 1000
+
+
+def job_view(job: Job) -> dict[str, Any]:
+    """GET /ingestion-jobs/{jobId}: seed 003's integer status; a canceled job is 4 (the seed has no
+    Canceled) with `"canceled": true` (decision 91)."""
+    view: dict[str, Any] = {
+        "status": job.status.code,
+        "rowsTotal": job.rows_total,
+        "rowsSucceeded": job.rows_succeeded,
+        "rowsFailed": job.rows_failed,
+    }
+    if job.status is JobStatus.CANCELED:
+        view["canceled"] = True
+    return view
 
 
 def validate_envelope(body: Any) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from debtload.domain.errors import BadRequest, NotFound, ValidationFailed
 EVENT_TYPES = (
     "job.completed",
     "job.failed",
+    "job.canceled",
     "collections.bulk.completed",
     "bulk_collections_completed",
     "collections.bulk.approved",

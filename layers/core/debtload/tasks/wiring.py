@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from debtload.adapters.dynamodb.jobs import DynamoJobStore
     from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
     from debtload.adapters.s3_files import S3ClaimStore, S3FileStore
+    from debtload.domain.calls.ports import CallRunStore
     from debtload.domain.file_import.report import ImportReporter
     from debtload.domain.jobs.outbox import SentMarkingPublisher
     from debtload.domain.jobs.ports import RowProcessor
@@ -169,6 +170,7 @@ class TaskDependencies:
     def worker_task(self) -> WorkerTask:
         """WorkerFunction: job chunks, dead chunks and the outbox sweep."""
         from debtload.domain.jobs.worker import JobWorker
+        from debtload.service_builders import cancel_hooks
         from debtload.tasks.worker import WorkerTask
 
         worker = JobWorker(
@@ -178,6 +180,7 @@ class TaskDependencies:
             # File imports: rows arrive as the file's cells, and the reports are written when the job ends.
             processors=RowProcessors(self.row_processor_factories()),
             on_terminal=self.reporter.on_terminal,
+            cancel_hooks=cancel_hooks(self.reporter, self._call_runs, self.publisher),
         )
         return WorkerTask(
             worker=worker,
@@ -201,6 +204,12 @@ class TaskDependencies:
             CUSTOMERS: self._customers_processor,
             COLLECTIONS: self._collections_processor,
         }
+
+    def _call_runs(self) -> CallRunStore:
+        """Built on a cancel's first need (a customers file), not at the worker's init."""
+        from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
+
+        return DynamoCallRunStore(self.table)
 
     def _notes_processor(self) -> RowProcessor:
         from debtload.adapters.dynamodb.cases import DynamoCaseStore

@@ -72,6 +72,28 @@ class DynamoCallRunStore:
     def get_batch(self, tenant_id: str, call_run_id: str, index: int) -> dict[str, Any]:
         return self.table.get(keys.tenant_pk(tenant_id), keys.call_batch_sk(call_run_id, index)) or {}
 
+    def claim_dialing(self, tenant_id: str, call_run_id: str, index: int) -> bool:
+        try:
+            self.table.update(
+                keys.tenant_pk(tenant_id),
+                keys.call_run_sk(call_run_id),
+                "ADD dialing :index",
+                values={":index": {index}, ":canceled": "canceled"},
+                names={"#st": "status"},
+                condition="attribute_exists(PK) AND #st <> :canceled",
+            )
+        except self.table.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def release_dialing(self, tenant_id: str, call_run_id: str, index: int) -> None:
+        self.table.update(
+            keys.tenant_pk(tenant_id),
+            keys.call_run_sk(call_run_id),
+            "DELETE dialing :index",
+            values={":index": {index}},
+        )
+
     def mark_requested(
         self, tenant_id: str, call_run_id: str, index: int, customer_keys: Sequence[str]
     ) -> None:

@@ -59,6 +59,8 @@ def job_from_item(tenant_id: str, item: dict[str, Any]) -> Job:
         updated_at=item.get("updated_at", ""),
         finished_at=item.get("finished_at"),
         outcome=item.get("outcome"),
+        in_flight=frozenset(str(lease) for lease in item.get("in_flight") or ()),
+        canceled_at=item.get("canceled_at"),
     )
 
 
@@ -133,10 +135,38 @@ class DynamoJobStore:
         self.table.batch_write(items)
 
     def count_chunk(
-        self, tenant_id: str, job_id: str, chunk: int, succeeded: int, failed: int, dead: bool
+        self,
+        tenant_id: str,
+        job_id: str,
+        chunk: int,
+        succeeded: int,
+        failed: int,
+        dead: bool,
+        lease: str | None = None,
     ) -> Job | None:
         pk = keys.tenant_pk(tenant_id)
         now = _now()
+        values: dict[str, Any] = {
+            ":s": succeeded,
+            ":f": failed,
+            ":one": 1,
+            ":dead": 1 if dead else 0,
+            ":now": now,
+            ":queued": JobStatus.QUEUED.value,
+            ":progress": JobStatus.IN_PROGRESS.value,
+        }
+        update = (
+            "ADD rows_succeeded :s, rows_failed :f, chunks_done :one, dead_chunks :dead SET updated_at = :now"
+        )
+        condition = "#st IN (:queued, :progress)"
+        if lease is None:
+            update += ", #st = :progress"
+        else:
+            # The chunk took its lease while the job ran (claim_chunk set it in progress): it is
+            # counted even if the job was canceled since, and the status is left as it is (decision 91).
+            update += " DELETE in_flight :lease"
+            condition = "#st IN (:queued, :progress) OR (#st = :canceled AND contains(in_flight, :held))"
+            values.update({":lease": {lease}, ":held": lease, ":canceled": JobStatus.CANCELED.value})
         try:
             self.table.transact(
                 [
@@ -157,21 +187,10 @@ class DynamoJobStore:
                     {
                         "Update": {
                             "Key": {"PK": pk, "SK": keys.job_sk(job_id)},
-                            "UpdateExpression": (
-                                "ADD rows_succeeded :s, rows_failed :f, chunks_done :one, dead_chunks :dead "
-                                "SET updated_at = :now, #st = :progress"
-                            ),
-                            "ConditionExpression": "#st IN (:queued, :progress)",
+                            "UpdateExpression": update,
+                            "ConditionExpression": condition,
                             "ExpressionAttributeNames": {"#st": "status"},
-                            "ExpressionAttributeValues": {
-                                ":s": succeeded,
-                                ":f": failed,
-                                ":one": 1,
-                                ":dead": 1 if dead else 0,
-                                ":now": now,
-                                ":queued": JobStatus.QUEUED.value,
-                                ":progress": JobStatus.IN_PROGRESS.value,
-                            },
+                            "ExpressionAttributeValues": values,
                         }
                     },
                 ]
@@ -181,6 +200,78 @@ class DynamoJobStore:
                 return None
             raise
         return self.get_job(tenant_id, job_id)
+
+    def claim_chunk(self, tenant_id: str, job_id: str, lease: str) -> bool:
+        try:
+            self.table.update(
+                keys.tenant_pk(tenant_id),
+                keys.job_sk(job_id),
+                "ADD in_flight :lease SET #st = :progress, updated_at = :now",
+                values={
+                    ":lease": {lease},
+                    ":progress": JobStatus.IN_PROGRESS.value,
+                    ":queued": JobStatus.QUEUED.value,
+                    ":now": _now(),
+                },
+                names={"#st": "status"},
+                condition="#st IN (:queued, :progress)",
+            )
+        except self.table.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def release_chunk(self, tenant_id: str, job_id: str, lease: str) -> None:
+        self.table.update(
+            keys.tenant_pk(tenant_id),
+            keys.job_sk(job_id),
+            "DELETE in_flight :lease",
+            values={":lease": {lease}},
+        )
+
+    def cancel(self, job: Job, canceled_at: str) -> bool:
+        try:
+            self.table.update(
+                keys.tenant_pk(job.tenant_id),
+                keys.job_sk(job.job_id),
+                "SET #st = :canceled, canceled_at = :at, updated_at = :at",
+                values={
+                    ":canceled": JobStatus.CANCELED.value,
+                    ":at": canceled_at,
+                    ":queued": JobStatus.QUEUED.value,
+                    ":progress": JobStatus.IN_PROGRESS.value,
+                },
+                names={"#st": "status"},
+                condition="#st IN (:queued, :progress)",
+            )
+        except self.table.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def finish_canceled(self, job: Job, outcome: str, event: OutboxEvent) -> bool:
+        try:
+            self.table.transact(
+                [
+                    {
+                        "Update": {
+                            "Key": {"PK": keys.tenant_pk(job.tenant_id), "SK": keys.job_sk(job.job_id)},
+                            "UpdateExpression": "SET outcome = :outcome, finished_at = :at, updated_at = :at",
+                            "ConditionExpression": "#st = :canceled AND attribute_not_exists(finished_at)",
+                            "ExpressionAttributeNames": {"#st": "status"},
+                            "ExpressionAttributeValues": {
+                                ":outcome": outcome,
+                                ":at": job.finished_at or _now(),
+                                ":canceled": JobStatus.CANCELED.value,
+                            },
+                        }
+                    },
+                    {"Put": {"Item": outbox_item(event)}},
+                ]
+            )
+        except TransactionCancelled as error:
+            if "ConditionalCheckFailed" in error.reasons:
+                return False
+            raise
+        return True
 
     def finish(self, job: Job, status: JobStatus, outcome: str, event: OutboxEvent) -> bool:
         pk = keys.tenant_pk(job.tenant_id)

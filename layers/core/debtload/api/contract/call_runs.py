@@ -32,9 +32,11 @@ class CallRun(BaseModel):
     batchSize: int = Field(description="Calls per batch (500 by default).")
     batchesTotal: int = Field(description="How many batches the run has.")
     createdAt: str | None = Field(None, description="When the run was created, ISO 8601.")
-    status: Literal["running", "succeeded", "partially_failed", "failed"] = Field(
+    status: Literal["running", "succeeded", "partially_failed", "failed", "canceled"] = Field(
         description="`running` until every batch has reported; then `succeeded` (no call failed), "
-        "`failed` (none was placed or skipped, or the workflow failed: see `error`) or `partially_failed`."
+        "`failed` (none was placed or skipped, or the workflow failed: see `error`) or `partially_failed`; "
+        "`canceled` when its customers file's job was canceled (calls not dialed yet are not placed, and "
+        "their credits are given back)."
     )
     customers: int | None = Field(None, description="Customers to call.")
     initiated: int = Field(description="Calls placed so far.")

@@ -21,7 +21,10 @@ class CollectionsBulk(BaseModel):
     collections_confirmed: int = Field(
         description="Collections confirmed (ready for, or in, a bank file), less those canceled since."
     )
-    collections_canceled: int = Field(description="Collections of the bulk canceled since.")
+    collections_canceled: int = Field(
+        description="Collections of the bulk canceled since; after `POST /jobs/{job_id}/cancel`, also the "
+        "collections the cancel skipped."
+    )
     collections_failed: int = Field(description="Collections that broke a rule.")
     status: Literal["pending", "awaiting_approval", "completed"] = Field(
         description="`completed` once every collection has been processed (initiated, not settled); "
@@ -31,6 +34,11 @@ class CollectionsBulk(BaseModel):
         None,
         description="Only on a bulk created with `require_approval`: whether it is still awaiting a "
         "decision, or was approved or rejected.",
+    )
+    canceled: bool | None = Field(
+        None,
+        description="Only on a bulk canceled with `POST /jobs/{job_id}/cancel`: true. It is `completed`, "
+        "its unprocessed collections counted in `collections_canceled`.",
     )
 
 

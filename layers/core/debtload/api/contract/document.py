@@ -76,6 +76,8 @@ CREATING_PARAMETERS: Final = (
         "schema": {"type": "boolean", "default": False},
     },
 )
+# Operations that take an Idempotency-Key but no dry run (they have no body to check).
+KEYED_OPERATIONS: Final = frozenset({("POST", "/jobs/{job_id}/cancel")})
 CONTACT: Final = {"name": "debtload"}
 
 
@@ -117,6 +119,8 @@ def contract_document(generated: Mapping[str, Any], server_url: str = "/") -> di
             item[method] = _operation_object(item[method], method.upper(), operation, models)
             if key in CREATING_OPERATIONS:
                 item[method]["parameters"] = [*item[method].get("parameters", []), *CREATING_PARAMETERS]
+            elif key in KEYED_OPERATIONS:
+                item[method]["parameters"] = [*item[method].get("parameters", []), CREATING_PARAMETERS[0]]
     schemas = dict(document.get("components", {}).get("schemas", {}))
     for name in POWERTOOLS_SCHEMAS:
         schemas.pop(name, None)

@@ -17,7 +17,14 @@ TAG_DESCRIPTION = (
 )
 
 ImportStatus = Literal[
-    "received", "reading", "processing", "completed", "completed_with_errors", "failed", "rejected"
+    "received",
+    "reading",
+    "processing",
+    "completed",
+    "completed_with_errors",
+    "failed",
+    "canceled",
+    "rejected",
 ]
 
 
@@ -43,7 +50,8 @@ class ImportRecord(BaseModel):
     dropped_by: ImportDroppedBy | None = Field(None, description="Who wrote it, as S3 reported it.")
     status: ImportStatus = Field(
         description="`received`, `reading` (the file), `processing` (its job), then the job's end: "
-        "`completed`, `completed_with_errors` or `failed`; `rejected` when the file could not become a job."
+        "`completed`, `completed_with_errors`, `failed` or `canceled` (`POST /jobs/{job_id}/cancel`); "
+        "`rejected` when the file could not become a job."
     )
     created_at: datetime = Field(description="When the drop was received, ISO 8601.")
     job_id: str | None = Field(None, description="The job reading its rows: GET /jobs/{job_id}/rows.")

@@ -80,11 +80,15 @@ class IngestionJobDryRun(BaseModel):
 class IngestionJobStatus(BaseModel):
     status: Literal[0, 1, 2, 3, 4] = Field(
         description="AsyncJobStatus: 0 Queued, 1 InProgress, 2 Completed, 3 CompletedWithErrors (some rows "
-        "failed), 4 Failed (a job-level failure). 2, 3 and 4 are terminal: stop polling."
+        "failed), 4 Failed (a job-level failure, or canceled: then `canceled` is true). 2, 3 and 4 are "
+        "terminal: stop polling."
     )
     rowsTotal: int = Field(description="Rows submitted in the job.")
     rowsSucceeded: int = Field(description="Rows processed successfully so far.")
     rowsFailed: int = Field(description="Rows that could not be processed so far (GET /jobs/{job_id}/rows).")
+    canceled: bool | None = Field(
+        None, description="Only on a job canceled with `POST /jobs/{job_id}/cancel`: true (its status is 4)."
+    )
 
 
 SEED_ROWS: Final = {

@@ -1,9 +1,9 @@
 """GET /jobs/{job_id}/rows: the per-row outcome of any async job or file import, as JSON pages (or CSV,
-with `Accept: text/csv`)."""
+with `Accept: text/csv`). POST /jobs/{job_id}/cancel: cancel one (decision 91)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, Field
 
@@ -36,7 +36,58 @@ class JobRows(BaseModel):
     )
 
 
+class CanceledJob(BaseModel):
+    job_id: str = Field(description="The job.")
+    kind: Literal["debts", "customers", "collections", "notes"] = Field(
+        description="What the job imports (`notes`: an ingestion job or a notes file)."
+    )
+    source: Literal["api", "s3"] = Field(description="`api` (a request) or `s3` (a dropped file).")
+    status: Literal["canceled"] = Field(description="Always `canceled`.")
+    rows_total: int = Field(
+        description="Rows of the job; 0 for a dropped file canceled while still being read (set once it is read)."
+    )
+    rows_succeeded: int = Field(description="Rows processed successfully before the cancel: they stay.")
+    rows_failed: int = Field(description="Rows that failed before the cancel.")
+    rows_skipped: int = Field(description="Rows the cancel skipped: never processed.")
+    canceled_at: str | None = Field(None, description="When the cancel was accepted, ISO 8601.")
+    finished_at: str | None = Field(None, description="When the job ended, ISO 8601.")
+    outcome: str | None = Field(None, description="The outcome, for a person.")
+    import_id: str | None = Field(None, description="The file import, when the job is a dropped file's.")
+
+
+CANCEL_EXAMPLE: Final = {
+    "job_id": "789e4567-e89b-12d3-a456-426614174999",
+    "kind": "debts",
+    "source": "s3",
+    "status": "canceled",
+    "rows_total": 20000,
+    "rows_succeeded": 3000,
+    "rows_failed": 0,
+    "rows_skipped": 17000,
+    "canceled_at": "2026-12-04T10:00:00.000+00:00",
+    "finished_at": "2026-12-04T10:00:01.200+00:00",
+    "outcome": "canceled: 3000 of 20000 rows were processed, 17000 skipped",
+    "import_id": "0f3c2b1a-9e8d-4c7b-a6f5-e4d3c2b1a098",
+}
+
+
 OPERATIONS = {
+    ("POST", "/jobs/{job_id}/cancel"): Operation(
+        operation_id="cancelJob",
+        tag=TAG,
+        summary="Cancel an async job or import",
+        description="Cancels a job that has not ended: a debts, customers, collections or notes file, an "
+        "ingestion job or a collections bulk. Rows already processed stay; chunks not yet processed are "
+        "skipped, and one being processed finishes before this answers, so the counts do not move "
+        "afterwards. The job ends `canceled` (`GET /imports/{id}`: `canceled`; an ingestion job: status 4 "
+        'with `"canceled": true`; a bulk: `completed`, its unprocessed collections in '
+        "`collections_canceled`). A customers file's call runs not dialed yet are canceled and their "
+        "reserved credits given back. A `job.canceled` webhook event is sent. An ended job is a 409 (a "
+        "second cancel too), a bulk awaiting approval a 409 (reject it). Needs the scope `jobs:write`. "
+        "No body. An `Idempotency-Key` header makes a retry answer the first cancel again.",
+        responses={200: Reply("The job, canceled.", CanceledJob, CANCEL_EXAMPLE)},
+        errors=(400, 404, 409, 422),
+    ),
     ("GET", "/jobs/{job_id}/rows"): Operation(
         operation_id="listJobRows",
         tag=TAG,

@@ -16,7 +16,7 @@ TAG_DESCRIPTION = (
 )
 
 EVENTS: Final = (
-    "`job.completed`, `job.failed`, `collections.bulk.completed` (also `bulk_collections_completed`), "
+    "`job.completed`, `job.failed`, `job.canceled`, `collections.bulk.completed` (also `bulk_collections_completed`), "
     "`collections.bulk.approved`, `collections.bulk.rejected`, `import.completed`, `call_run.completed`"
 )
 DeliveryStatus = Literal["pending", "retrying", "delivered", "skipped", "disabled", "failed"]

@@ -53,11 +53,6 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
         job = deps.jobs.get_job(principal.tenant_id, job_id)
         if job is None or job.kind != ingestion.KIND:
             raise NotFound("Job not found")
-        return {
-            "status": job.status.code,
-            "rowsTotal": job.rows_total,
-            "rowsSucceeded": job.rows_succeeded,
-            "rowsFailed": job.rows_failed,
-        }
+        return ingestion.job_view(job)
 
     return router

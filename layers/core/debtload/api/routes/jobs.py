@@ -1,4 +1,5 @@
-"""GET /jobs/{id}/rows: the per-row outcome of any async job or import, as JSON pages or CSV."""
+"""GET /jobs/{id}/rows: the per-row outcome of any async job or import, as JSON pages or CSV.
+POST /jobs/{id}/cancel: cancel any async job of the tenant (domain/jobs/cancel.py, decision 91)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from debtload.api.creating import OperationResult, idempotency_key
 from debtload.api.dependencies import ApiDependencies
+from debtload.api.idempotency import REPLAYED_HEADER, run_idempotently
 from debtload.api.principal import principal_from_event, require_scope
+from debtload.api.responses import json_response
 from debtload.domain.errors import BadRequest, NotFound
 from debtload.domain.file_import.report import errors_csv_layout
+from debtload.domain.jobs.cancel import job_view
 from debtload.domain.jobs.model import Job
 from debtload.domain.spreadsheet_csv import row_outcomes_csv
 
@@ -64,6 +69,31 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
             content_type="application/json",
             body={"job_id": job_id, "results": rows, "next_cursor": next_cursor},
         )
+
+    @router.post("/jobs/<job_id>/cancel", tags=["jobs"], summary="Cancel an async job or import")
+    def cancel_job(job_id: Annotated[str, Path(max_length=64)]) -> Response[Any]:
+        event = router.current_event
+        principal = principal_from_event(event.raw_event)
+
+        def operation() -> dict[str, Any]:
+            job = deps.job_canceler.cancel(principal.tenant_id, job_id)
+            return OperationResult(200, job_view(job)).to_record()
+
+        # With an Idempotency-Key, a retry answers the first cancel; without one, a second is a 409.
+        record = run_idempotently(
+            table_name=deps.config.table_name,
+            tenant_id=principal.tenant_id,
+            key=idempotency_key(router),
+            route=f"{event.http_method} {event.path}",
+            body=None,
+            context=router.lambda_context,
+            operation=operation,
+        )
+        result = OperationResult.from_record(record)
+        headers = dict(result.headers)
+        if record.get("replayed"):
+            headers[REPLAYED_HEADER] = "true"
+        return json_response(result.status, result.body, headers)
 
     return router
 

@@ -28,6 +28,7 @@ from debtload.domain.pricing import DEFAULT_PRICES, PriceTable, destination_for
 from debtload.validation.phone import region_of
 
 RESERVE_ATTEMPTS = 3
+CANCELED = "canceled"  # a run's status once its customers file was canceled (domain/calls/cancel.py)
 
 
 def call_window_of(run: Mapping[str, Any]) -> CallWindow | None:
@@ -60,6 +61,8 @@ def dispatch_batch(
     """One attempt at a batch: choose the calls to make now, charge them, hand them to the dialer,
     store the batch's outcome."""
     run = existing_run(store, tenant_id, call_run_id)
+    if run.get("status") == CANCELED:
+        return _canceled(index)  # its customers file was canceled: nothing is charged or dialed
     batch = store.get_batch(tenant_id, call_run_id, index)
     customers: list[dict[str, Any]] = list(batch.get("customers", []))
     already = set(batch.get("requested", []))
@@ -69,10 +72,21 @@ def dispatch_batch(
     charged = _charge(
         store, tenant_id, call_run_id, index, callable_now, set(batch.get("charged", [])), cost, failed_calls
     )
-    to_request = _call_requests(
-        run, tenant_id, call_run_id, [c for c in callable_now if c["key"] in charged], cost
-    )
-    accepted = _request_calls(store, dialer, tenant_id, call_run_id, index, to_request, failed_calls)
+    # The batch takes its claim on the run before the dialer, only while the run is not canceled: a
+    # cancel either comes first (nothing dialed, the reservation given back) or waits for this
+    # batch's calls to be marked requested before it refunds (decision 91).
+    if not store.claim_dialing(tenant_id, call_run_id, index):
+        refund = {k: cost[k] for k in sorted(charged - already) if k in cost}
+        if refund:
+            store.release_credits(tenant_id, call_run_id, index, refund)
+        return _canceled(index)
+    try:
+        to_request = _call_requests(
+            run, tenant_id, call_run_id, [c for c in callable_now if c["key"] in charged], cost
+        )
+        accepted = _request_calls(store, dialer, tenant_id, call_run_id, index, to_request, failed_calls)
+    finally:
+        store.release_dialing(tenant_id, call_run_id, index)
     requested = already | set(accepted)
     outcome = BatchOutcome(
         index=index,
@@ -91,6 +105,15 @@ def dispatch_batch(
         "failed": outcome.failed,
         "skipped": outcome.skipped,
     }
+
+
+def _canceled(index: int) -> dict[str, Any]:
+    return {"index": index, "initiated": 0, "failed": 0, "skipped": 0, "canceled": True}
+
+
+def credits_of(customer: Mapping[str, Any], prices: PriceTable = DEFAULT_PRICES) -> int:
+    """What one call to the customer costs."""
+    return _price(customer, prices)[0]
 
 
 def _callable_now(

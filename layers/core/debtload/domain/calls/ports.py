@@ -44,9 +44,19 @@ class CallRunStore(Protocol):
 
     def get_run(self, tenant_id: str, call_run_id: str) -> dict[str, Any] | None: ...
 
+    def runs_of_job(self, tenant_id: str, job_id: str) -> list[str]:
+        """Ids of the runs a customers file's job started."""
+        ...
+
     def get_batch(self, tenant_id: str, call_run_id: str, index: int) -> dict[str, Any]:
         """The batch item: customers, requested (keys the dialer accepted), failed_calls, counts."""
         ...
+
+    def claim_dialing(self, tenant_id: str, call_run_id: str, index: int) -> bool:
+        """Add the batch to the run's `dialing` set, only while the run is not canceled; False if it is."""
+        ...
+
+    def release_dialing(self, tenant_id: str, call_run_id: str, index: int) -> None: ...
 
     def mark_requested(
         self, tenant_id: str, call_run_id: str, index: int, customer_keys: Sequence[str]

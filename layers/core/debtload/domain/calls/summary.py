@@ -13,7 +13,7 @@ from debtload.domain.calls.start import existing_run
 from debtload.domain.jobs.model import OutboxEvent
 
 COMPLETED_EVENT = "call_run.completed"
-RUN_STATUSES = ("running", "succeeded", "partially_failed", "failed")
+RUN_STATUSES = ("running", "succeeded", "partially_failed", "failed", "canceled")
 
 
 def run_status(initiated: int, failed: int, skipped: int) -> str:
@@ -73,6 +73,8 @@ def summarize(
 ) -> dict[str, Any]:
     run = existing_run(store, tenant_id, call_run_id)
     summary = summary_of(run, store.list_batches(tenant_id, call_run_id))
+    if run.get("status") == "canceled":  # ended by its file's cancel (domain/calls/cancel.py)
+        summary["status"] = "canceled"
     _, event = finish_with(store, tenant_id, call_run_id, summary, now)
     if publisher is not None:
         # Published on every attempt: delivery dedupes by event id, and a crash right after the

@@ -13,7 +13,7 @@ from debtload.domain.collections.model import CONFIRMED, PENDING, WAS_CONFIRMED,
 from debtload.domain.collections.ports import CollectionStore
 from debtload.domain.collections.processing import Incoming, process
 from debtload.domain.errors import BadRequest
-from debtload.domain.jobs.model import Job, JobRow, RowOutcome
+from debtload.domain.jobs.model import Job, JobRow, JobStatus, RowOutcome
 
 KIND: Final = "collections"
 MAX_COLLECTIONS: Final = 5000
@@ -88,6 +88,8 @@ def bulk_view(job: Job, canceled: int) -> dict[str, Any]:
     approval, decided). Until approved, its valid collections are pending, not confirmed."""
     approval = job.options.get("approval")
     confirmed = 0 if approval in (AWAITING, REJECTED) else max(job.rows_succeeded - canceled, 0)
+    if job.status is JobStatus.CANCELED:
+        canceled += job.rows_remaining  # the collections of the chunks the cancel skipped (decision 91)
     view: dict[str, Any] = {
         "id": job.job_id,
         "collections_total": job.rows_total,
@@ -98,6 +100,8 @@ def bulk_view(job: Job, canceled: int) -> dict[str, Any]:
     }
     if approval is not None:
         view["approval"] = approval
+    if job.status is JobStatus.CANCELED:
+        view["canceled"] = True
     return view
 
 

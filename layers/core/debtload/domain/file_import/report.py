@@ -31,7 +31,7 @@ EVENT_TYPE = "import.completed"
 # Import statuses: registered, then reading the file, then processing the job; the end is the
 # job's own status, or "rejected" for a file that never became a job.
 RECEIVED, READING, PROCESSING, REJECTED = "received", "reading", "processing", "rejected"
-FINISHED = frozenset({"completed", "completed_with_errors", "failed", REJECTED})
+FINISHED = frozenset({"completed", "completed_with_errors", "failed", "canceled", REJECTED})
 
 
 def now_iso() -> str:

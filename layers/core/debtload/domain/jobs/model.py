@@ -14,6 +14,7 @@ class JobStatus(StrEnum):
     COMPLETED = "completed"
     COMPLETED_WITH_ERRORS = "completed_with_errors"
     FAILED = "failed"
+    CANCELED = "canceled"
 
     @property
     def terminal(self) -> bool:
@@ -25,13 +26,17 @@ class JobStatus(StrEnum):
         return _CODES[self]
 
 
-TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.COMPLETED_WITH_ERRORS, JobStatus.FAILED})
+TERMINAL = frozenset(
+    {JobStatus.COMPLETED, JobStatus.COMPLETED_WITH_ERRORS, JobStatus.FAILED, JobStatus.CANCELED}
+)
 _CODES = {
     JobStatus.QUEUED: 0,
     JobStatus.IN_PROGRESS: 1,
     JobStatus.COMPLETED: 2,
     JobStatus.COMPLETED_WITH_ERRORS: 3,
     JobStatus.FAILED: 4,
+    # The Ingestion Jobs API has no Canceled: a canceled job ends 4 with `"canceled": true` (decision 91).
+    JobStatus.CANCELED: 4,
 }
 
 
@@ -54,6 +59,14 @@ class Job:
     updated_at: str = ""
     finished_at: str | None = None
     outcome: str | None = None
+    # Chunks being processed now, each as "<chunk>@<lease deadline, epoch seconds>" (decision 91).
+    in_flight: frozenset[str] = frozenset()
+    canceled_at: str | None = None
+
+    @property
+    def rows_remaining(self) -> int:
+        """Rows not counted yet: on a canceled job, the rows that were skipped."""
+        return max(self.rows_total - self.rows_succeeded - self.rows_failed, 0)
 
     @property
     def held(self) -> bool:

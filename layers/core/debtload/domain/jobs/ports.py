@@ -22,11 +22,37 @@ class JobStore(Protocol):
     def save_row_outcomes(self, tenant_id: str, job_id: str, outcomes: Sequence[RowOutcome]) -> None: ...
 
     def count_chunk(
-        self, tenant_id: str, job_id: str, chunk: int, succeeded: int, failed: int, dead: bool
+        self,
+        tenant_id: str,
+        job_id: str,
+        chunk: int,
+        succeeded: int,
+        failed: int,
+        dead: bool,
+        lease: str | None = None,
     ) -> Job | None:
-        """Mark the chunk counted and add its counts in one conditional transaction.
+        """Mark the chunk counted and add its counts in one conditional transaction (and release the
+        chunk's `lease`, which lets a chunk that took it before a cancel be counted on the canceled job).
 
-        Returns the updated job, or None when the chunk had been counted already."""
+        Returns the updated job, or None when the chunk had been counted already or the job ended."""
+        ...
+
+    def claim_chunk(self, tenant_id: str, job_id: str, lease: str) -> bool:
+        """Add the lease to the job's chunks in flight (and mark it in progress), only while the job is
+        queued or in progress; False when it is not (canceled, or ended)."""
+        ...
+
+    def release_chunk(self, tenant_id: str, job_id: str, lease: str) -> None:
+        """Remove the lease of a chunk that was not counted by this delivery (it failed, or another
+        delivery counted it)."""
+        ...
+
+    def cancel(self, job: Job, canceled_at: str) -> bool:
+        """Set the job canceled, only from queued or in progress; False otherwise."""
+        ...
+
+    def finish_canceled(self, job: Job, outcome: str, event: OutboxEvent) -> bool:
+        """The canceled job's outcome and finished_at with its event, in one transaction, once."""
         ...
 
     def finish(self, job: Job, status: JobStatus, outcome: str, event: OutboxEvent) -> bool:

@@ -8,9 +8,11 @@ in the same transaction as the counts: a redelivered chunk changes no counter.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
+from debtload.domain.jobs.cancel import finish_canceled, lease, live_leases
 from debtload.domain.jobs.events import terminal_event
 from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus, RowOutcome
 from debtload.domain.jobs.ports import ClaimStore, EventPublisher, JobStore, RowProcessor
@@ -76,12 +78,21 @@ class JobWorker:
     # Runs once the job is terminal (e.g. an S3 import's reports), and again on a redelivery that
     # finds it terminal, so a crash after the transition cannot lose it: it must be idempotent.
     on_terminal: Callable[[Job], None] | None = None
+    # What else a canceled job ends, per kind (domain/jobs/cancel.py): run when a skipped chunk finds a
+    # cancel that did not finish (its request crashed).
+    cancel_hooks: Mapping[str, Sequence[Callable[[Job], None]]] = field(default_factory=dict)
+    # A lease outlives its worker by no more than this: the function's timeout (decision 91).
+    lease_seconds: float = 900.0
+    clock: Callable[[], float] = time.time
 
     def handle_chunk(self, body: Mapping[str, object]) -> None:
         message = ChunkMessage.from_body(body)
         job = self.store.get_job(message.tenant_id, message.job_id)
         if job is None:
             raise JobNotFound(f"job {message.job_id} of {message.tenant_id} not found")
+        if job.status is JobStatus.CANCELED:
+            self._skip(job)
+            return
         if job.status.terminal:
             # A counted chunk delivered again: the delivery that ended the job may have crashed
             # before its hook ran. Chunks never counted (the job failed while queueing) are dropped.
@@ -96,10 +107,28 @@ class JobWorker:
         processor = self.processors.get(job.kind)
         if processor is None:
             raise UnknownJobKind(f"no row processor for job kind {job.kind!r}")
-        if job.status is JobStatus.QUEUED:
-            self.store.mark_in_progress(job.tenant_id, job.job_id)
-        outcomes = processor.process(job, self._rows(message))
-        self._count(job, message.chunk, outcomes, dead=False)
+        # The lease is taken before any row is written, only while the job runs: a cancel either
+        # comes first (no row of this chunk is written) or waits for this chunk's count.
+        held = lease(message.chunk, self.clock() + self.lease_seconds)
+        if not self.store.claim_chunk(job.tenant_id, job.job_id, held):
+            latest = self.store.get_job(job.tenant_id, job.job_id) or job
+            if latest.status is JobStatus.CANCELED:
+                self._skip(latest)
+            return
+        try:
+            outcomes = processor.process(job, self._rows(message))
+            self._count(job, message.chunk, outcomes, dead=False, lease=held)
+        except BaseException:
+            # Retried by SQS with a new lease; releasing a lease its count released already is a no-op.
+            self.store.release_chunk(job.tenant_id, job.job_id, held)
+            raise
+
+    def _skip(self, job: Job) -> None:
+        """A chunk of a canceled job: nothing is written. A cancel whose request crashed before it
+        finished the job is finished here, once no chunk is in flight."""
+        if job.finished_at is None and not live_leases(job, self.clock()):
+            kind_hooks = [*self.cancel_hooks.get("*", ()), *self.cancel_hooks.get(job.kind, ())]
+            finish_canceled(self.store, self.publisher, job, kind_hooks)
 
     def handle_dead_chunk(self, body: Mapping[str, object], reason: str) -> None:
         """A chunk that exhausted its retries: its rows count as failed, so the job still ends.
@@ -156,13 +185,17 @@ class JobWorker:
             return self.claims.get_rows(message.claim)
         return list(message.rows)
 
-    def _count(self, job: Job, chunk: int, outcomes: list[RowOutcome], dead: bool) -> None:
+    def _count(
+        self, job: Job, chunk: int, outcomes: list[RowOutcome], dead: bool, lease: str | None = None
+    ) -> None:
         self.store.save_row_outcomes(job.tenant_id, job.job_id, [bounded_outcome(o) for o in outcomes])
         succeeded = sum(1 for o in outcomes if o.ok)
         updated = self.store.count_chunk(
-            job.tenant_id, job.job_id, chunk, succeeded, len(outcomes) - succeeded, dead=dead
+            job.tenant_id, job.job_id, chunk, succeeded, len(outcomes) - succeeded, dead=dead, lease=lease
         )
         if updated is None:
+            if lease is not None:
+                self.store.release_chunk(job.tenant_id, job.job_id, lease)
             self._finish_latest(job)  # a concurrent delivery counted it first
         else:
             self._finish(updated)
