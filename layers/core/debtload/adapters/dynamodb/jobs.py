@@ -248,87 +248,68 @@ class DynamoJobStore:
         return True
 
     def finish_canceled(self, job: Job, outcome: str, event: OutboxEvent) -> bool:
-        try:
-            self.table.transact(
-                [
-                    {
-                        "Update": {
-                            "Key": {"PK": keys.tenant_pk(job.tenant_id), "SK": keys.job_sk(job.job_id)},
-                            "UpdateExpression": "SET outcome = :outcome, finished_at = :at, updated_at = :at",
-                            "ConditionExpression": "#st = :canceled AND attribute_not_exists(finished_at)",
-                            "ExpressionAttributeNames": {"#st": "status"},
-                            "ExpressionAttributeValues": {
-                                ":outcome": outcome,
-                                ":at": job.finished_at or _now(),
-                                ":canceled": JobStatus.CANCELED.value,
-                            },
-                        }
-                    },
-                    {"Put": {"Item": outbox_item(event)}},
-                ]
-            )
-        except TransactionCancelled as error:
-            if "ConditionalCheckFailed" in error.reasons:
-                return False
-            raise
-        return True
+        return self._update_with_event(
+            {
+                "Key": {"PK": keys.tenant_pk(job.tenant_id), "SK": keys.job_sk(job.job_id)},
+                "UpdateExpression": "SET outcome = :outcome, finished_at = :at, updated_at = :at",
+                "ConditionExpression": "#st = :canceled AND attribute_not_exists(finished_at)",
+                "ExpressionAttributeNames": {"#st": "status"},
+                "ExpressionAttributeValues": {
+                    ":outcome": outcome,
+                    ":at": job.finished_at or _now(),
+                    ":canceled": JobStatus.CANCELED.value,
+                },
+            },
+            event,
+        )
 
     def finish(self, job: Job, status: JobStatus, outcome: str, event: OutboxEvent) -> bool:
         pk = keys.tenant_pk(job.tenant_id)
         now = _now()
-        try:
-            self.table.transact(
-                [
-                    {
-                        "Update": {
-                            "Key": {"PK": pk, "SK": keys.job_sk(job.job_id)},
-                            "UpdateExpression": "SET #st = :final, outcome = :outcome, finished_at = :now, updated_at = :now",
-                            "ConditionExpression": "#st IN (:queued, :progress)",
-                            "ExpressionAttributeNames": {"#st": "status"},
-                            "ExpressionAttributeValues": {
-                                ":final": status.value,
-                                ":outcome": outcome,
-                                ":now": now,
-                                ":queued": JobStatus.QUEUED.value,
-                                ":progress": JobStatus.IN_PROGRESS.value,
-                            },
-                        }
-                    },
-                    {"Put": {"Item": outbox_item(event)}},
-                ]
-            )
-        except TransactionCancelled as error:
-            if "ConditionalCheckFailed" in error.reasons:
-                return False
-            raise
-        return True
+        return self._update_with_event(
+            {
+                "Key": {"PK": pk, "SK": keys.job_sk(job.job_id)},
+                "UpdateExpression": "SET #st = :final, outcome = :outcome, finished_at = :now, updated_at = :now",
+                "ConditionExpression": "#st IN (:queued, :progress)",
+                "ExpressionAttributeNames": {"#st": "status"},
+                "ExpressionAttributeValues": {
+                    ":final": status.value,
+                    ":outcome": outcome,
+                    ":now": now,
+                    ":queued": JobStatus.QUEUED.value,
+                    ":progress": JobStatus.IN_PROGRESS.value,
+                },
+            },
+            event,
+        )
 
     def decide_approval(self, job: Job, decision: str, decided_by: str, event: OutboxEvent) -> bool:
         """A held job's approval from awaiting to `decision`, with its event, in one transaction."""
         now = _now()
+        return self._update_with_event(
+            {
+                "Key": {"PK": keys.tenant_pk(job.tenant_id), "SK": keys.job_sk(job.job_id)},
+                "UpdateExpression": "SET options.approval = :decision, "
+                "options.decided_by = :by, updated_at = :now",
+                "ConditionExpression": "options.approval = :awaiting AND #st IN (:queued, :progress)",
+                "ExpressionAttributeNames": {"#st": "status"},
+                "ExpressionAttributeValues": {
+                    ":decision": decision,
+                    ":by": decided_by,
+                    ":now": now,
+                    ":awaiting": "awaiting",
+                    ":queued": JobStatus.QUEUED.value,
+                    ":progress": JobStatus.IN_PROGRESS.value,
+                },
+            },
+            event,
+        )
+
+    def _update_with_event(self, update: dict[str, Any], event: OutboxEvent) -> bool:
+        """The job's conditional update and its event in the outbox, in one transaction: both or
+        neither. False when the update's condition did not hold."""
         try:
-            self.table.transact(
-                [
-                    {
-                        "Update": {
-                            "Key": {"PK": keys.tenant_pk(job.tenant_id), "SK": keys.job_sk(job.job_id)},
-                            "UpdateExpression": "SET options.approval = :decision, "
-                            "options.decided_by = :by, updated_at = :now",
-                            "ConditionExpression": "options.approval = :awaiting AND #st IN (:queued, :progress)",
-                            "ExpressionAttributeNames": {"#st": "status"},
-                            "ExpressionAttributeValues": {
-                                ":decision": decision,
-                                ":by": decided_by,
-                                ":now": now,
-                                ":awaiting": "awaiting",
-                                ":queued": JobStatus.QUEUED.value,
-                                ":progress": JobStatus.IN_PROGRESS.value,
-                            },
-                        }
-                    },
-                    {"Put": {"Item": outbox_item(event)}},
-                ]
-            )
+            self.table.transact([{"Update": update}, {"Put": {"Item": outbox_item(event)}}])
         except TransactionCancelled as error:
             if "ConditionalCheckFailed" in error.reasons:
                 return False
