@@ -42,8 +42,13 @@ def test_a_running_debts_drop_canceled_part_way_stays_canceled(local_stack: Runn
     assert answer.status == 200, answer.body
     canceled = answer.json()
     assert canceled["status"] == "canceled"
-    assert 0 < canceled["rows_succeeded"] + canceled["rows_failed"] < ROWS
-    assert canceled["rows_skipped"] > 0
+    processed = canceled["rows_succeeded"] + canceled["rows_failed"]
+    assert 0 < processed < ROWS
+    if canceled["rows_total"]:  # canceled once the file was read: the rest is counted as skipped
+        assert canceled["rows_skipped"] == ROWS - processed > 0
+    # Canceled while the file was still being read (a loaded machine), the answer has no total yet:
+    # the read is not stopped, and the total arrives when it ends (decision 91, "Left"). The rows
+    # processed, which is what the cancel promises, do not move either way.
     time.sleep(5)  # the queued chunks reach the workers and are skipped
     after = jobs.get_job(tenant_id, job_id)
     assert after is not None and after.status.value == "canceled"
