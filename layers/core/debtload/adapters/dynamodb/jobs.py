@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
 from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
+from debtload.adapters.dynamodb.row_packing import pack_outcomes, unpack_outcome
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled
 from debtload.domain.jobs.model import Job, JobStatus, OutboxEvent, RowOutcome
 
@@ -123,7 +123,7 @@ class DynamoJobStore:
         pk = keys.job_pk(tenant_id, job_id)
         expires = _expires_at()
         items = []
-        for part, packed in enumerate(_pack(ordered)):
+        for part, packed in enumerate(pack_outcomes(ordered)):
             items.append(
                 {
                     "PK": pk,
@@ -346,58 +346,13 @@ class DynamoJobStore:
             item = pending.pop(0)
             packed = item.get("outcomes", [])
             for index in range(offset, len(packed)):
-                outcome = _unpack(packed[index])
+                outcome = unpack_outcome(packed[index])
                 if status is not None and outcome["status"] != status:
                     continue
                 rows.append(outcome)
                 if len(rows) == limit:
                     return rows, encode_cursor({"sk": item["SK"], "offset": index + 1})
             offset = 0
-
-
-_MAX_PACKED_BYTES = 300_000  # DynamoDB items stop at 400 KB
-
-
-def _packed(outcome: RowOutcome) -> list[Any]:
-    if outcome.ok:
-        return [outcome.row, 1, outcome.ref]
-    packed = [outcome.row, 0, outcome.error, dict(outcome.data)]
-    return [*packed, 1] if outcome.truncated else packed
-
-
-def _pack(outcomes: Sequence[RowOutcome]) -> list[list[list[Any]]]:
-    parts: list[list[list[Any]]] = [[]]
-    size = 0
-    for outcome in outcomes:
-        packed = _packed(outcome)
-        weight = len(json.dumps(packed, default=str)) + 8
-        if parts[-1] and size + weight > _MAX_PACKED_BYTES:
-            parts.append([])
-            size = 0
-        parts[-1].append(packed)
-        size += weight
-    return parts
-
-
-def _unpack(packed: list[Any]) -> dict[str, Any]:
-    if packed[1] == 1:
-        return {
-            "row": int(packed[0]),
-            "status": "succeeded",
-            "error": None,
-            "ref": packed[2],
-            "data": None,
-            "truncated": False,
-        }
-    return {
-        "row": int(packed[0]),
-        "status": "failed",
-        "error": packed[2],
-        "ref": None,
-        "data": packed[3],
-        # The stored data was cut to fit DynamoDB's item limit (domain/jobs/row_data.py).
-        "truncated": len(packed) > 4 and bool(packed[4]),
-    }
 
 
 def outbox_item(event: OutboxEvent) -> dict[str, Any]:
