@@ -279,3 +279,80 @@ def test_a_customers_file_canceled_cancels_its_call_run_and_refunds_its_credits(
     )
     assert dispatched["initiated"] == 0 and dispatched.get("canceled") is True
     assert runs.credit_balance(demo_data) == balance
+
+
+def test_a_file_canceled_while_it_is_read_stops_the_read_and_answers_its_final_counts(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from debtload.adapters.dynamodb.jobs import DynamoJobStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+    from debtload.tasks import file_import
+
+    # Given a debts file of 20,000 rows whose reader is caught after 6,000 rows, until a cancel lands
+    total, caught_at = 20_000, 6_000
+    lines = ["Prénom;Nom;Montant;Devise;Portable;Référence"] + [
+        f"Jean;Dupont;{10 + i % 900};EUR;06{12000000 + i:08d};R-{i}" for i in range(total)
+    ]
+    key = f"imports/{demo_data}/debts/wrong-file.csv"
+    store = DynamoJobStore(DynamoTable(moto_resources.table_name))
+    caught = threading.Event()
+    original = file_import._chain
+
+    def slow_reader(first: JobRow, rest: Any) -> Any:
+        for count, row in enumerate(original(first, rest), start=1):
+            if count == caught_at:
+                caught.set()
+                wait_for(lambda: any(j.status.value == "canceled" for j in canceled_jobs()), timeout=20)
+            yield row
+
+    def canceled_jobs() -> list[Job]:
+        return [j for j in (store.get_job(demo_data, i) for i in imports_job_ids()) if j is not None]
+
+    def imports_job_ids() -> list[str]:
+        listed = body_of(call(invoke, "GET", "/imports", resource="/imports"))["results"]
+        return [str(i["job_id"]) for i in listed if i.get("job_id")]
+
+    monkeypatch.setattr(file_import, "_chain", slow_reader)
+    s3 = moto_resources.client("s3")
+    body = ("\r\n".join(lines) + "\r\n").encode("utf-8")
+    put = s3.put_object(Bucket=moto_resources.bucket, Key=key, Body=body)
+    from tests.integration.test_file_import import s3_event
+
+    results: list[Any] = []
+    reading = threading.Thread(
+        target=lambda: results.append(
+            invoke(
+                "FileImportFunction", s3_event(moto_resources.bucket, key, put["ETag"].strip('"'), len(body))
+            )
+        )
+    )
+    reading.start()
+    assert caught.wait(60)
+    (job_id,) = imports_job_ids()
+    import_id = body_of(call(invoke, "GET", "/imports", resource="/imports"))["results"][0]["import_id"]
+
+    # When it is canceled while the file is still being read
+    answer = cancel(invoke, job_id)
+
+    # Then the read stops: the answer has the rows read so far as its total, all of them skipped, and
+    # the import says canceled at once, with the same counts as long after
+    assert answer["statusCode"] == 200, answer["body"]
+    canceled = body_of(answer)
+    assert canceled["status"] == "canceled"
+    assert caught_at <= canceled["rows_total"] < total
+    assert canceled["rows_skipped"] == canceled["rows_total"]
+    imported = body_of(call(invoke, "GET", f"/imports/{import_id}", resource="/imports/{id}"))
+    assert imported["status"] == "canceled"
+    reading.join(60)
+    assert results and results[0][0]["job_status"] == "canceled"
+    drain_worker(invoke, moto_resources)
+    after = store.get_job(demo_data, job_id)
+    assert after is not None and after.in_flight == frozenset()
+    assert (after.rows_total, after.rows_succeeded, after.rows_failed) == (canceled["rows_total"], 0, 0)
+    later = body_of(call(invoke, "GET", f"/imports/{import_id}", resource="/imports/{id}"))
+    assert later["status"] == "canceled" and later["rows_total"] == canceled["rows_total"]
+    report = report_of(moto_resources, key)
+    assert report["status"] == "canceled"
+    assert report["counts"]["rows"] == canceled["rows_total"]
+    # The header is line 1: the last row sent is the last line read
+    assert report["read_stopped_at_line"] == report["counts"]["lines"] == canceled["rows_total"] + 1

@@ -9,6 +9,7 @@ engine); when the job has already ended by the time the file is read through, th
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import tempfile
@@ -217,6 +218,7 @@ class FileImportTask:
                 },
             )
             failure: str | None = None
+            stopped: list[bool] = []
             try:
                 job = self.submitter.submit_stream(
                     key.tenant_id,
@@ -230,19 +232,16 @@ class FileImportTask:
                     on_sent=lambda sent: self.store.update_import(
                         key.tenant_id, import_id, {"chunks_sent": sent}
                     ),
+                    read_deadline=_deadline(record),
+                    on_canceled=functools.partial(
+                        self._record_stopped_read, key.tenant_id, import_id, stats, stopped
+                    ),
                 )
             except EnqueueFailed as error:  # includes a file that turned unreadable mid-way
                 failure = str(error)
                 job = self.jobs.get_job(key.tenant_id, job_id)  # type: ignore[assignment]
-        read = {
-            "status": PROCESSING,
-            "read_at": now_iso(),
-            "lines": stats.lines,
-            "skipped_count": stats.skipped_count,
-            "skipped": [list(s) for s in stats.skipped or []],
-            "lease_until": None,
-        }
-        self.store.update_import(key.tenant_id, import_id, read)
+        if not stopped:  # a canceled read wrote its stats already, and the cancel may have ended it
+            self.store.update_import(key.tenant_id, import_id, _read_stats(stats))
         # The job may have ended before its record said the file was read: then the engine's hook
         # skipped the reports, and they are written here (writing twice gives the same files).
         latest = self.jobs.get_job(key.tenant_id, job_id) or job
@@ -259,6 +258,15 @@ class FileImportTask:
         if failure:
             result.update(status="failed", reason=failure)
         return result
+
+    def _record_stopped_read(
+        self, tenant_id: str, import_id: str, stats: ReadStats, stopped: list[bool], last_line: int
+    ) -> None:
+        # Written before the reader gives its lease back, so the cancel's report hook finds the file
+        # read (as far as it was) and the import says canceled when the cancel answers.
+        stopped.append(True)
+        read = {**_read_stats(stats), "lines": last_line, "read_stopped_at_line": last_line}
+        self.store.update_import(tenant_id, import_id, read)
 
     def _open(
         self,
@@ -364,6 +372,22 @@ def _check_size(fmt: str, size: int) -> None:
             f"The workbook is {size // 1_000_000} MB; Excel files up to "
             f"{MAX_EXCEL_BYTES // 1_000_000} MB are read. Export larger ones as CSV"
         )
+
+
+def _read_stats(stats: ReadStats) -> dict[str, Any]:
+    return {
+        "status": PROCESSING,
+        "read_at": now_iso(),
+        "lines": stats.lines,
+        "skipped_count": stats.skipped_count,
+        "skipped": [list(s) for s in stats.skipped or []],
+        "lease_until": None,
+    }
+
+
+def _deadline(record: Mapping[str, Any]) -> float:
+    """When this reader is surely gone: its lease on the import (epoch seconds)."""
+    return datetime.fromisoformat(str(record["lease_until"])).timestamp()
 
 
 def _remove_quietly(path: str) -> None:

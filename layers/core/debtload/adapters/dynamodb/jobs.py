@@ -101,13 +101,15 @@ class DynamoJobStore:
                 condition="#st = :queued",
             )
 
-    def seal(self, tenant_id: str, job_id: str, rows_total: int, chunks_total: int) -> Job:
-        item = self.table.update(
-            keys.tenant_pk(tenant_id),
-            keys.job_sk(job_id),
-            "SET sealed = :true, rows_total = :rows, chunks_total = :chunks, updated_at = :now",
-            values={":true": True, ":rows": rows_total, ":chunks": chunks_total, ":now": _now()},
-        )
+    def seal(
+        self, tenant_id: str, job_id: str, rows_total: int, chunks_total: int, release: str | None = None
+    ) -> Job:
+        values: dict[str, Any] = {":true": True, ":rows": rows_total, ":chunks": chunks_total, ":now": _now()}
+        update = "SET sealed = :true, rows_total = :rows, chunks_total = :chunks, updated_at = :now"
+        if release is not None:
+            update += " DELETE in_flight :lease"
+            values[":lease"] = {release}
+        item = self.table.update(keys.tenant_pk(tenant_id), keys.job_sk(job_id), update, values=values)
         return job_from_item(tenant_id, item)
 
     def is_chunk_counted(self, tenant_id: str, job_id: str, chunk: int) -> bool:

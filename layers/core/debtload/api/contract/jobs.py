@@ -44,7 +44,10 @@ class CanceledJob(BaseModel):
     source: Literal["api", "s3"] = Field(description="`api` (a request) or `s3` (a dropped file).")
     status: Literal["canceled"] = Field(description="Always `canceled`.")
     rows_total: int = Field(
-        description="Rows of the job; 0 for a dropped file canceled while still being read (set once it is read)."
+        description=(
+            "Rows of the job; for a dropped file canceled while it was read, the rows read until the "
+            "cancel (the reader stops, and the rest of the file is never read)."
+        )
     )
     rows_succeeded: int = Field(description="Rows processed successfully before the cancel: they stay.")
     rows_failed: int = Field(description="Rows that failed before the cancel.")

@@ -146,6 +146,8 @@ class ImportReporter:
             # The tenant's saved mapping (PUT /import-mappings/{kind}): the columns it filled, and
             # the columns that filled no field (their values are kept in each row's metadata).
             "column_mapping": record.get("column_mapping", {}),
+            # A file canceled while it was read: the last line read (the rest was never read).
+            "read_stopped_at_line": record.get("read_stopped_at_line"),
             "ignored_columns": record.get("metadata_columns", []),
             # A corrected errors.csv dropped back: its `line` and `error` columns, read as no data.
             "resubmission": record.get("resubmission"),

@@ -33,8 +33,9 @@ WAIT_SECONDS = 20.0
 POLL_SECONDS = 0.2
 
 
-def lease(chunk: int, deadline: float) -> str:
-    """A chunk's lease on its job: the chunk and when its worker is surely gone (epoch seconds)."""
+def lease(chunk: int | str, deadline: float) -> str:
+    """A chunk's lease on its job (or a file reader's): who holds it and when that worker is surely
+    gone (epoch seconds)."""
     return f"{chunk}@{int(deadline) + 1}"
 
 

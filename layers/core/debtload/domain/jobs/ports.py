@@ -15,7 +15,12 @@ class JobStore(Protocol):
 
     def mark_in_progress(self, tenant_id: str, job_id: str) -> None: ...
 
-    def seal(self, tenant_id: str, job_id: str, rows_total: int, chunks_total: int) -> Job: ...
+    def seal(
+        self, tenant_id: str, job_id: str, rows_total: int, chunks_total: int, release: str | None = None
+    ) -> Job:
+        """Set a streamed job's totals, whatever its status (a canceled job keeps what was read), and
+        give back the reader's lease `release` in the same write."""
+        ...
 
     def is_chunk_counted(self, tenant_id: str, job_id: str, chunk: int) -> bool: ...
 

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from debtload.domain.jobs.cancel import lease
 from debtload.domain.jobs.chunking import MAX_INLINE_BYTES, chunk_rows
 from debtload.domain.jobs.model import ChunkMessage, Job, JobRow, JobStatus
 from debtload.domain.jobs.ports import ChunkQueue, ClaimStore, EventPublisher, JobStore
 
 SEND_BATCH = 10
+# The lease a file's reader holds on its job while it sends chunks (a chunk's is its index).
+READER = "reader"
 
 
 def now_iso() -> str:
@@ -65,12 +68,21 @@ class JobSubmitter:
         resume: Job | None = None,
         chunks_sent: int = 0,
         on_sent: Callable[[int], None] | None = None,
+        read_deadline: float | None = None,
+        on_canceled: Callable[[int], None] | None = None,
     ) -> Job:
         """A job whose rows arrive as they are read (files): counted as sent, sealed at the end.
 
         `resume` continues a job that an interrupted run started with the same rows: chunking is
         deterministic, so the first `chunks_sent` chunks are the ones already sent and are skipped.
-        `on_sent(n)` records, after each send, that chunks below n are on the queue."""
+        `on_sent(n)` records, after each send, that chunks below n are on the queue.
+
+        With `read_deadline` (epoch seconds: when this reader is surely gone), the reader holds a
+        lease on the job like a chunk's (decision 100), so a cancel waits for it: after each send the
+        job is read again, and once it is canceled the read stops, `on_canceled(row)` runs (the
+        last row sent: a file's line), and the job
+        is sealed with the rows read so far and the lease given back, in one write. The cancel then
+        answers with the total it will keep."""
         if resume is not None:
             job = resume
         else:
@@ -78,17 +90,37 @@ class JobSubmitter:
                 tenant_id, kind, source, options, job_id, rows_total=0, chunks=0, sealed=False
             )
             self.store.create_job(job)
-        counts = {"rows": 0, "chunks": 0}
+        held = lease(READER, read_deadline) if read_deadline is not None else None
+        if job.status.terminal or (
+            held is not None and not self.store.claim_chunk(tenant_id, job.job_id, held)
+        ):
+            # Ended (or canceled) before this read began: its total, if any, stays as it is.
+            return self.store.get_job(tenant_id, job.job_id) or job
+        state = {"rows": 0, "chunks": 0, "stopped": False, "last_row": 0}
 
         def counted() -> Iterable[tuple[int, tuple[list[JobRow], int]]]:
-            for index, chunk in enumerate(chunk_rows(rows)):
-                counts["rows"] += len(chunk[0])
-                counts["chunks"] = index + 1
-                if index >= chunks_sent and not job.status.terminal:
+            chunks = enumerate(chunk_rows(rows))
+            while not state["stopped"]:  # checked before the next chunk is read
+                index, chunk = next(chunks, (-1, ([], 0)))
+                if index < 0:
+                    return
+                state["rows"] += len(chunk[0])
+                state["chunks"] = index + 1
+                state["last_row"] = chunk[0][-1].row
+                if index >= chunks_sent:
                     yield index, chunk
 
-        self._send(job, counted(), on_sent)
-        sealed = self.store.seal(tenant_id, job.job_id, counts["rows"], counts["chunks"])
+        def sent(below: int) -> None:
+            if on_sent is not None:
+                on_sent(below)
+            if held is not None:
+                latest = self.store.get_job(tenant_id, job.job_id)
+                state["stopped"] = latest is None or latest.status.terminal
+
+        self._send(job, counted(), sent)
+        if state["stopped"] and on_canceled is not None:
+            on_canceled(int(state["last_row"]))
+        sealed = self.store.seal(tenant_id, job.job_id, state["rows"], state["chunks"], release=held)
         # Every chunk may have been counted before the seal: then nobody else will finish the job.
         from debtload.domain.jobs.worker import finish_if_complete
 
