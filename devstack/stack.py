@@ -181,10 +181,18 @@ class LocalStack:
     def _start_pollers(self, endpoint: str) -> None:
         assert self.template is not None and self.runner is not None
         import boto3
+        from botocore.config import Config
 
         from devstack.sqs_poller import SqsEventSourcePoller
 
-        sqs = boto3.session.Session().client("sqs", endpoint_url=endpoint, region_name=self.template.region)
+        # One client for every poller's long polls at once (each queue up to its MaximumConcurrency):
+        # botocore's default pool of 10 made urllib3 log "Connection pool is full" many times a second.
+        sqs = boto3.session.Session().client(
+            "sqs",
+            endpoint_url=endpoint,
+            region_name=self.template.region,
+            config=Config(max_pool_connections=LOCAL_POOL_CONNECTIONS),
+        )
         runner = self.runner
         for source in self.template.sqs_event_sources():
             _check_visibility(self.template, source.queue_id, source.function_id)
