@@ -69,7 +69,7 @@ export function downloadButtons(item, jobId) {
     buttons.push(run(t("download_rows_json"), async () => saveBlob(await allRows(jobId, "application/json"), `${jobId}-rows.json`)));
   }
   if (!buttons.length) return h("div");
-  return h("section", { "aria-labelledby": "downloads-title" }, h("h2", { id: "downloads-title", text: t("downloads") }), h("div", { class: "buttons" }, buttons));
+  return h("section", {}, h("h2", { id: "downloads-title", text: t("downloads") }), h("div", { class: "buttons" }, buttons));
 }
 
 

@@ -25,11 +25,11 @@ const DELIVERY_STATUSES = ["pending", "retrying", "delivered", "failed", "skippe
 
 export function webhooksPage(view) {
   const heading = h("h1", { tabindex: "-1", text: t("webhooks_title") });
-  const endpoint = h("section", { "aria-labelledby": "endpoint-title" }, h("h2", { id: "endpoint-title", text: t("endpoint") }));
+  const endpoint = h("section", {}, h("h2", { id: "endpoint-title", text: t("endpoint") }));
   const filter = h("select", { id: "w-status", onchange: () => loadEvents() }, h("option", { value: "", text: t("any") }),
     DELIVERY_STATUSES.map((name) => h("option", { value: name, text: name })));
   const events = h("div");
-  view.replaceChildren(heading, endpoint, h("section", { "aria-labelledby": "deliveries-title" },
+  view.replaceChildren(heading, endpoint, h("section", {},
     h("h2", { id: "deliveries-title", text: t("deliveries") }),
     h("div", { class: "filters" }, h("div", {}, h("label", { for: "w-status", text: t("filter_status") }), filter)),
     events));
@@ -76,7 +76,7 @@ export function mappingsPage(view, { may }) {
   const editable = may("imports:write");
   const kind = h("select", { id: "m-kind", onchange: () => load() }, MAPPING_KINDS.map((name) => h("option", { value: name, text: t(`kind.${name}`) })));
   const body = h("tbody");
-  const editor = table(t("mappings_title"), [t("header"), t("field"), ""], []);
+  const editor = table(t("mappings_title"), [t("header"), t("field"), t("actions")], []);
   editor.querySelector("tbody").replaceWith(body);
   const note = h("p", { class: "help" });
   const buttons = h("div", { class: "buttons", hidden: !editable },

@@ -210,7 +210,7 @@ export function jobPage(view, id) {
   const heading = h("h1", { tabindex: "-1", text: t("loading") });
   const summary = h("div", { class: "summary" });
   const details = h("div", { class: "details" });
-  const rowsSection = h("section", { "aria-labelledby": "failed-title" });
+  const rowsSection = h("section");
   view.replaceChildren(h("p", {}, h("a", { href: "#/jobs", text: t("back") })), heading, summary, details, rowsSection);
 
   function drawSummary() {
@@ -219,7 +219,7 @@ export function jobPage(view, id) {
     summary.replaceChildren(
       h("p", { class: "status-line" }, statusLabel(item.status), " ", h("span", { text: `${t(`type.${item.type}`)}${item.kind ? ` · ${t(`kind.${item.kind}`)}` : ""}` })),
       progressBar(item),
-      h("section", { "aria-labelledby": "counts-title" }, h("h2", { id: "counts-title", text: t("job_counts") }), definitions([
+      h("section", {}, h("h2", { id: "counts-title", text: t("job_counts") }), definitions([
         [t("total"), formatNumber(counts.total)],
         [t("succeeded"), formatNumber(counts.succeeded)],
         [t("failed"), formatNumber(counts.failed)],
@@ -233,14 +233,14 @@ export function jobPage(view, id) {
     const timings = item.timings || item;
     const names = ["created_at", "started_at", "read_at", "finished_at", "canceled_at"];
     const sections = [
-      h("section", { "aria-labelledby": "timings-title" }, h("h2", { id: "timings-title", text: t("timings") }), definitions(
+      h("section", {}, h("h2", { id: "timings-title", text: t("timings") }), definitions(
         names.map((name) => [t(`time.${name}`), timings[name] ? h("time", { datetime: timings[name], text: formatDate(timings[name]) }) : null]),
       ), item.outcome ? definitions([[t("outcome"), item.outcome]]) : null),
     ];
     if (item.type === "file_import") sections.push(mappingSection(item));
     const actions = (item.actions || []).filter((name) => name in ACTIONS);
     if (actions.length) {
-      sections.push(h("section", { "aria-labelledby": "actions-title" }, h("h2", { id: "actions-title", text: t("actions") }),
+      sections.push(h("section", {}, h("h2", { id: "actions-title", text: t("actions") }),
         h("div", { class: "buttons" }, actions.map((name) => h("button", {
           type: "button", class: name === "approve" ? "primary" : "danger", "data-action": name, text: t(`action.${name}`), onclick: () => act(name),
         })))));
@@ -308,7 +308,9 @@ function mappingSection(item) {
   const entries = Object.entries(mapping);
   const parts = [h("h2", { id: "mapping-title", text: t("mapping_used") })];
   if (entries.length) {
-    parts.push(table(t("mapping_used"), [t("file_column"), t("field")], entries.map(([column, field]) => h("tr", {}, h("td", { text: column }), h("td", { text: field })))));
+    const mapped = table(t("mapping_used"), [t("file_column"), t("field")], entries.map(([column, field]) => h("tr", {}, h("td", { text: column }), h("td", { text: field }))));
+    mapped.querySelector("caption").classList.add("visually-hidden");
+    parts.push(mapped);
   } else {
     parts.push(h("p", { class: "help", text: t("mapping_none") }));
   }
@@ -316,6 +318,6 @@ function mappingSection(item) {
     [t("mapped_columns"), (item.mapped_columns || []).join(", ")],
     [t("metadata_columns"), (item.metadata_columns || []).join(", ")],
   ]));
-  return h("section", { "aria-labelledby": "mapping-title" }, parts);
+  return h("section", {}, parts);
 }
 
