@@ -19,6 +19,7 @@ from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.config import Config
 
 if TYPE_CHECKING:
+    from debtload.adapters.dynamodb.activity import DynamoActivityStore
     from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
     from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
     from debtload.adapters.dynamodb.cases import DynamoCaseStore
@@ -90,6 +91,12 @@ class ApiDependencies:
         return JobCanceler(
             self.jobs, self.publisher, cancel_hooks(self.reporter, lambda: self.call_runs, self.publisher)
         )
+
+    @cached_property
+    def activity(self) -> DynamoActivityStore:
+        from debtload.adapters.dynamodb.activity import DynamoActivityStore
+
+        return DynamoActivityStore(self.table)
 
     @cached_property
     def webhooks(self) -> DynamoWebhookStore:

@@ -21,6 +21,7 @@ CONTRACT_MODULES: Final[tuple[str, ...]] = (
     "credits",
     "settings",
     "jobs",
+    "activity",
     "webhooks",
     "cases",
     "ingestion",
