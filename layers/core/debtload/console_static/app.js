@@ -77,7 +77,7 @@ function render(refused = false) {
   const who = document.getElementById("who");
   who.hidden = !signedIn;
   if (!signedIn) return signInPage(view, refused);
-  who.textContent = t("signed_in_as", { tenant: session.me.tenant_id, key: session.me.name || session.me.key_id });
+  who.textContent = t("signed_in_as", { tenant: session.me.tenant_name || session.me.tenant_id, key: session.me.key_id });
   for (const link of document.querySelectorAll("#nav a")) {
     link.parentElement.hidden = Boolean(link.dataset.scope) && !may(link.dataset.scope);
   }

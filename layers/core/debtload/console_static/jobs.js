@@ -6,7 +6,7 @@ import { poller } from "./poll.js";
 import { downloadButtons } from "./downloads.js";
 
 const STATUSES = ["queued", "reading", "processing", "completed", "completed_with_errors", "failed", "canceled", "rejected", "awaiting_approval"];
-const KINDS = ["debts", "customers", "collections", "notes", "calls"];
+const KINDS = ["debts", "customers", "collections", "notes"];
 
 // Kept while the tab is open: the filters, and the uploads shown first until the list has them.
 const filters = { name: "", status: "", kind: "" };
@@ -119,8 +119,19 @@ export function jobsList(view) {
     return items.some((item) => !item.terminal);
   }
 
+  // A filter may leave a page short (even empty) with a cursor: read on a few pages to fill the list.
+  async function firstPages() {
+    let page = await getJson("/jobs", query());
+    const results = [...page.results];
+    for (let n = 1; page.next_cursor && results.length < 20 && n < 5; n += 1) {
+      page = await getJson("/jobs", query(page.next_cursor));
+      results.push(...page.results);
+    }
+    return { results, next_cursor: page.next_cursor };
+  }
+
   async function refresh() {
-    const page = await getJson("/jobs", query());
+    const page = await firstPages();
     const firstIds = new Set(page.results.map((item) => item.id));
     const rest = state.items.slice(page.results.length).filter((item) => !firstIds.has(item.id));
     state.items = [...page.results, ...rest];
@@ -303,21 +314,17 @@ export function jobPage(view, id) {
   return () => polling.stop();
 }
 
+// The columns a file was read with (header -> field), and which of them the saved mapping filled.
 function mappingSection(item) {
-  const mapping = item.column_mapping || {};
-  const entries = Object.entries(mapping);
-  const parts = [h("h2", { id: "mapping-title", text: t("mapping_used") })];
+  const saved = item.column_mapping || {};
+  const read = Object.keys(item.mapped_columns || {}).length ? item.mapped_columns : saved;
+  const parts = [h("h2", { text: t("mapping_used") })];
+  parts.push(h("p", { class: "help", text: Object.keys(saved).length ? t("mapping_saved", { columns: Object.keys(saved).join(", ") }) : t("mapping_none") }));
+  const entries = Object.entries(read);
   if (entries.length) {
-    const mapped = table(t("mapping_used"), [t("file_column"), t("field")], entries.map(([column, field]) => h("tr", {}, h("td", { text: column }), h("td", { text: field }))));
-    mapped.querySelector("caption").classList.add("visually-hidden");
-    parts.push(mapped);
-  } else {
-    parts.push(h("p", { class: "help", text: t("mapping_none") }));
+    const columns = table(t("mapped_columns"), [t("file_column"), t("field")], entries.map(([column, field]) => h("tr", {}, h("td", { text: column }), h("td", { text: field }))));
+    parts.push(columns);
   }
-  parts.push(definitions([
-    [t("mapped_columns"), (item.mapped_columns || []).join(", ")],
-    [t("metadata_columns"), (item.metadata_columns || []).join(", ")],
-  ]));
+  if ((item.metadata_columns || []).length) parts.push(definitions([[t("metadata_columns"), item.metadata_columns.join(", ")]]));
   return h("section", {}, parts);
 }
-
