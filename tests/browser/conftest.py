@@ -60,6 +60,8 @@ MISSING = missing_requirement()
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if MISSING is None:
         return
+    if os.environ.get("DEBTLOAD_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"the browser tests must run here (DEBTLOAD_REQUIRE_BROWSER=1): {MISSING}")
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
