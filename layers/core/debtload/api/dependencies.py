@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
     from debtload.adapters.s3_files import S3FileStore
     from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
+    from debtload.api.console_assets import ConsoleAssets
     from debtload.domain.debts.batch import BatchServices
     from debtload.domain.file_import.report import ImportReporter
     from debtload.domain.jobs.cancel import JobCanceler
@@ -91,6 +92,12 @@ class ApiDependencies:
         return JobCanceler(
             self.jobs, self.publisher, cancel_hooks(self.reporter, lambda: self.call_runs, self.publisher)
         )
+
+    @cached_property
+    def console_assets(self) -> ConsoleAssets:
+        from debtload.api.console_assets import ConsoleAssets
+
+        return ConsoleAssets(self.config.console_static_dir or None)
 
     @cached_property
     def activity(self) -> DynamoActivityStore:

@@ -21,6 +21,7 @@ ROUTES_PACKAGE: Final = "debtload.api.routes"
 # /collections/exports is never read as a collection id.
 ROUTE_MODULES: Final[tuple[str, ...]] = (
     "system",
+    "console",
     "credits",
     "settings",
     "jobs",
@@ -41,6 +42,7 @@ ROUTE_MODULES: Final[tuple[str, ...]] = (
 
 MODULES_BY_SEGMENT: Final[Mapping[str, tuple[str, ...]]] = {
     "health": ("system",),
+    "console": ("console",),
     "credits": ("credits",),
     "settings": ("settings",),
     "jobs": ("jobs", "activity"),

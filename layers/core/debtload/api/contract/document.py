@@ -18,6 +18,7 @@ CONTRACT_PACKAGE: Final = "debtload.api.contract"
 # One module per resource family, each with `OPERATIONS` and, for the tag, `TAG` and `TAG_DESCRIPTION`.
 CONTRACT_MODULES: Final[tuple[str, ...]] = (
     "system",
+    "console",
     "credits",
     "settings",
     "jobs",
