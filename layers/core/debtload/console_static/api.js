@@ -1,6 +1,7 @@
 // The console calls the same public API as any client, with the key the person signed in with.
 // The API's root is one level above this module (/console/api.js -> /, /v1/console/api.js -> /v1/),
-// so the page works at any stage or base path without being told it.
+// so the page works at any stage or base path without being told it (the page itself is /console,
+// and names its files console/<name>: decision 93).
 const ROOT = new URL("../", import.meta.url);
 const KEY = "debtload.console.key";
 
