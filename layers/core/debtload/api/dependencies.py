@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
     from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
     from debtload.adapters.s3_files import S3FileStore
+    from debtload.adapters.s3_uploads import S3Presigner
     from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
     from debtload.api.console_assets import ConsoleAssets
     from debtload.domain.debts.batch import BatchServices
@@ -176,6 +177,12 @@ class ApiDependencies:
         from debtload.adapters.s3_files import S3FileStore
 
         return S3FileStore()
+
+    @cached_property
+    def presigner(self) -> S3Presigner:
+        from debtload.adapters.s3_uploads import S3Presigner
+
+        return S3Presigner()
 
     @cached_property
     def resolve_host(self) -> Resolver:

@@ -45,6 +45,8 @@ ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("GET", "/imports"): "imports:read",
     ("GET", "/imports/{id}"): "imports:read",
     ("POST", "/imports/{id}/undo"): "jobs:write",
+    ("POST", "/imports/uploads"): "imports:write",
+    ("GET", "/imports/{id}/files/{name}"): "imports:read",
     ("PUT", "/import-mappings/{kind}"): "imports:write",
     ("GET", "/import-mappings/{kind}"): "imports:read",
     ("DELETE", "/import-mappings/{kind}"): "imports:write",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict
+
 from debtload.api.contract.operation import Operation, Reply
 
 TAG = "console"
@@ -10,7 +12,14 @@ TAG_DESCRIPTION = (
     "user signs in with, so it shows only what that key's scopes allow."
 )
 
-FILE_TYPES = ("text/css", "image/svg+xml", "image/png", "font/woff2", "text/html")
+
+class ConsoleData(BaseModel):
+    """A JSON file of the console (its messages, for instance): whatever it holds."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+FILE_TYPES = ("text/javascript", "text/css", "image/svg+xml", "image/png", "font/woff2", "text/html")
 
 OPERATIONS = {
     ("GET", "/console"): Operation(
@@ -41,12 +50,8 @@ OPERATIONS = {
         responses={
             200: Reply(
                 "The file.",
-                media_type="text/javascript",
-                schema={"type": "string"},
-                alternatives={
-                    **{media: {"type": "string"} for media in FILE_TYPES},
-                    "application/json": {"description": "A JSON file of the console (e.g. its messages)."},
-                },
+                ConsoleData,
+                alternatives={media: {"type": "string"} for media in FILE_TYPES},
             )
         },
         errors=(404,),

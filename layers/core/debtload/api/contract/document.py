@@ -30,6 +30,7 @@ CONTRACT_MODULES: Final[tuple[str, ...]] = (
     "customers",
     "call_runs",
     "imports",
+    "uploads",
     "import_mappings",
     "debts",
     "collections",
@@ -56,6 +57,7 @@ CREATING_OPERATIONS: Final = frozenset(
         ("POST", "/debts"),
         ("POST", "/debts/batch"),
         ("POST", "/imports/{import_id}/undo"),
+        ("POST", "/imports/uploads"),
         ("POST", "/ingestion-jobs"),
         ("POST", "/timelines"),
     }
