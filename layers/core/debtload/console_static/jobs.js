@@ -77,7 +77,8 @@ function select(id, label, values, current, prefix) {
 }
 
 export function jobsList(view) {
-  const state = { items: [], cursor: null };
+  // A refresh started under other filters is dropped when it answers (`generation` moved on).
+  const state = { items: [], cursor: null, generation: 0 };
   const tbody = h("tbody");
   const more = h("button", { type: "button", hidden: true, text: t("more"), onclick: loadMore });
   const empty = h("p", { class: "help", hidden: true, text: t("no_jobs") });
@@ -131,7 +132,9 @@ export function jobsList(view) {
   }
 
   async function refresh() {
+    const generation = state.generation;
     const page = await firstPages();
+    if (generation !== state.generation) return true;
     const firstIds = new Set(page.results.map((item) => item.id));
     const rest = state.items.slice(page.results.length).filter((item) => !firstIds.has(item.id));
     state.items = [...page.results, ...rest];
@@ -158,6 +161,7 @@ export function jobsList(view) {
     filters.kind = form.querySelector("#f-kind").value;
     state.items = [];
     state.cursor = null;
+    state.generation += 1;
     tbody.replaceChildren();
     polling.restart();
   }

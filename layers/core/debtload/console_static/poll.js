@@ -8,10 +8,15 @@ export function poller(refresh) {
   let timer = null;
   let stopped = false;
   let busy = false;
+  let again = false; // a restart while a poll is in flight runs one more, at once, after it
 
   async function tick() {
     timer = null;
-    if (stopped || busy) return;
+    if (stopped) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     if (document.hidden) {
       document.addEventListener("visibilitychange", tick, { once: true });
       return;
@@ -26,6 +31,11 @@ export function poller(refresh) {
       window.dispatchEvent(new CustomEvent("poll-error", { detail: error }));
     } finally {
       busy = false;
+    }
+    if (again && !stopped) {
+      again = false;
+      delay = FIRST_DELAY_MS;
+      return tick();
     }
     if (running && !stopped) {
       timer = setTimeout(tick, delay);
