@@ -38,7 +38,7 @@ export function webhooksPage(view) {
     endpoint.append(definitions([
       [t("endpoint"), hook.url],
       [t("events"), (hook.events || []).join(", ")],
-      [t("enabled"), hook.enabled === false ? t("disabled", { reason: hook.disabled_reason || "" }) : "✓"],
+      [t("enabled"), hook.enabled === false ? t("disabled", { reason: hook.disabled_reason || "" }) : t("yes")],
     ]));
   }, (error) => endpoint.append(h("p", { class: "help", text: error.status === 404 ? t("no_endpoint") : t("error", { message: error.message }) })));
 
