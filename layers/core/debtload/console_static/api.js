@@ -85,16 +85,16 @@ export function saveBlob(blob, name) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
-export async function download(path, query, accept, name) {
-  const response = await request("GET", path, { query, accept });
-  saveBlob(await response.blob(), name);
-}
-
-// A presigned S3 link: no key goes with it (it is the signature that grants access).
-export async function downloadPresigned(target, name) {
-  const response = await fetch(target, { credentials: "omit", cache: "no-store" });
-  if (!response.ok) throw new ApiError(response.status, null);
-  saveBlob(await response.blob(), name);
+// A presigned S3 link: followed, not fetched. S3 answers it as an attachment, so the browser saves
+// the file, and the bucket needs no CORS rule for GET; no key goes with it (the signature grants it).
+export function followDownload(target) {
+  const link = document.createElement("a");
+  link.href = target;
+  link.rel = "noopener noreferrer";
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
 }
 
 // The presigned POST to S3: its fields first, the file last, as S3 requires.

@@ -1,6 +1,6 @@
 // A job's downloads: its report files (presigned S3 links from GET /imports/{id}/files/{name}) and
 // its rows as CSV or JSON (GET /jobs/{id}/rows, every page), each saved as a file.
-import { downloadPresigned, getJson, request, saveBlob } from "./api.js";
+import { followDownload, getJson, request, saveBlob } from "./api.js";
 import { announce, h, showError } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -15,7 +15,7 @@ function available(item) {
 
 async function reportFile(item, name) {
   const link = await getJson(`/imports/${encodeURIComponent(item.import_id || item.id)}/files/${name}`);
-  await downloadPresigned(link.url, `${item.name || item.id}.${name}`.replace(/[\\/:*?"<>|]+/g, "_"));
+  followDownload(link.url);
 }
 
 async function allRows(jobId, accept) {
