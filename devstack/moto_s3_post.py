@@ -27,7 +27,7 @@ def disable_global_cors() -> None:
     """Before ThreadedMotoServer starts: the backend apps read the flag when they are created."""
     from moto.moto_server import werkzeug_app
 
-    werkzeug_app.DISABLE_GLOBAL_CORS = True  # type: ignore[attr-defined]
+    werkzeug_app.DISABLE_GLOBAL_CORS = True
 
 
 class PolicyRefused(AccessForbidden):
@@ -109,8 +109,8 @@ class PostPolicy:
                 )
             return options(response, headers, bucket_name)
 
-        S3Response._bucket_response_post = bucket_post  # type: ignore[method-assign]
-        S3Response._response_options = preflight  # type: ignore[method-assign]
+        S3Response._bucket_response_post = bucket_post  # type: ignore[method-assign,assignment]
+        S3Response._response_options = preflight  # type: ignore[method-assign,assignment]
 
     def uninstall(self) -> None:
         if self._post is not None:
