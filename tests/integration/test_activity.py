@@ -9,7 +9,7 @@ from typing import Any
 from debtload.domain.tenants import Principal
 from tests.api_requests import batch, collection, debt
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, DEBTS_READ_ONLY, OTHER, body_of, call, drain_worker
+from tests.helpers import ADMIN, DEBTS_READ_ONLY, OTHER, body_of, call, drain_worker, tenant_repository
 from tests.integration.conftest import Invoke
 from tests.integration.test_collection_approval import APPROVER, creditor  # noqa: F401 - a fixture
 from tests.integration.test_file_import import drop
@@ -175,3 +175,17 @@ def test_me_names_the_key_and_its_scopes(invoke: Invoke, demo_tenant: str) -> No
         "scopes": ["debts:read", "imports:read"],
     }
     assert body_of(response)["tenant_name"]
+
+
+def test_the_credits_ledger_is_paged_newest_first(
+    invoke: Invoke, moto_resources: MotoResources, demo_tenant: str
+) -> None:
+    repo = tenant_repository(moto_resources.table_name)
+    for i in range(3):
+        repo.add(demo_tenant, 10 + i, f"top-up {i}", f"top-{i}")
+    first = body_of(call(invoke, "GET", "/credits", query={"limit": "2"}))
+    assert [e["reason"] for e in first["ledger"]][:1] == ["top-up 2"] and first["next_cursor"]
+    rest = body_of(call(invoke, "GET", "/credits", query={"limit": "100", "cursor": first["next_cursor"]}))
+    seen = [e["id"] for e in first["ledger"] + rest["ledger"]]
+    assert len(seen) == len(set(seen)) and rest["next_cursor"] is None
+    assert call(invoke, "GET", "/credits", OTHER, query={"cursor": first["next_cursor"]})["statusCode"] == 400
