@@ -9,16 +9,23 @@ const when = (iso) => (iso ? h("time", { datetime: iso, text: formatDate(iso) })
 
 export function creditsPage(view) {
   const heading = h("h1", { tabindex: "-1", text: t("credits_title") });
-  view.replaceChildren(heading, h("p", { text: t("loading") }));
-  getJson("/credits", { limit: 100 }).then((credits) => {
-    view.replaceChildren(
-      heading,
-      definitions([[t("balance"), h("strong", { class: "balance", text: formatNumber(credits.balance) })]]),
-      table(t("ledger"), [t("col_when"), t("col_amount"), t("col_reason")], (credits.ledger || []).map((entry) =>
-        h("tr", {}, h("td", {}, when(entry.created_at)), h("td", { class: "number", text: formatNumber(entry.amount) }), h("td", { text: entry.reason })),
-      )),
-    );
-  }, showError);
+  const balance = h("div");
+  const body = h("tbody");
+  const ledger = table(t("ledger"), [t("col_when"), t("col_amount"), t("col_reason")], []);
+  ledger.querySelector("tbody").replaceWith(body);
+  const more = h("button", { type: "button", hidden: true, text: t("more") });
+  view.replaceChildren(heading, balance, ledger, more);
+  // The ledger is paged (newest first): "load more" follows its cursor.
+  async function load(cursor) {
+    const credits = await getJson("/credits", { limit: 50, cursor });
+    balance.replaceChildren(definitions([[t("balance"), h("strong", { class: "balance", text: formatNumber(credits.balance) })]]));
+    body.append(...(credits.ledger || []).map((entry) =>
+      h("tr", {}, h("td", {}, when(entry.created_at)), h("td", { class: "number", text: formatNumber(entry.amount) }), h("td", { text: entry.reason })),
+    ));
+    more.hidden = !credits.next_cursor;
+    more.onclick = () => load(credits.next_cursor).catch(showError);
+  }
+  load().catch(showError);
 }
 
 const DELIVERY_STATUSES = ["pending", "retrying", "delivered", "failed", "skipped", "disabled"];
