@@ -31,7 +31,7 @@ FUNCTION ?=
 EVENT ?=
 ADMIN_STACK := $(if $(STACK),--stack $(STACK),)
 
-.PHONY: help run test lint openapi build deploy bench tenant key revoke credits invoke clean
+.PHONY: help run test browser-deps lint openapi build deploy bench tenant key revoke credits invoke clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,8 +65,25 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(RUN_STAMP) ## Start the local stack: API on :3000, AWS endpoint (moto) on :4566
 	$(BIN)/python -m devstack
 
-test: $(DEV_STAMP) ## Run every test suite (unit, integration, e2e, events, template)
+test: $(DEV_STAMP) browser-deps ## Run every test suite (unit, integration, e2e, browser, events, template)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser suite drives Debian's Chromium (never a browser Playwright would download) and injects
+# axe-core from node_modules. Each is installed when missing and the machine allows it; otherwise the
+# suite is skipped, and this and pytest's summary say so loudly (CI refuses to skip it: .ci/run).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	      || echo "!!!!! apt-get could not install chromium: THE BROWSER TESTS WILL NOT RUN !!!!!"; \
+	  else \
+	    echo "!!!!! Chromium is missing and this machine cannot install it (root and apt-get needed):"; \
+	    echo "!!!!! THE BROWSER TESTS WILL NOT RUN (apt-get install chromium, or DEBTLOAD_CHROMIUM=/path) !!!!!"; \
+	  fi; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	  else echo "!!!!! npm is missing, so axe-core is: THE BROWSER TESTS WILL NOT RUN !!!!!"; fi
 
 lint: $(DEV_STAMP) $(NODE_STAMP) ## ruff, mypy, import-linter (pyproject.toml), cfn-lint, checkov (.checkov.yaml), spectral on docs/openapi.json (.spectral.yaml)
 	$(BIN)/ruff check .

@@ -41,6 +41,7 @@ def main() -> int:
 debtload local stack is up (data lives in memory and is gone when it stops)
 
   HTTP API          {stack.api_url}          try: curl {stack.api_url}/health
+  Console           {stack.api_url}/console   (sign in with a key from make tenant)
   API docs          {stack.api_url}/docs
   AWS endpoint      {aws}     (moto: S3, SQS, DynamoDB, Step Functions, EventBridge)
   Imports bucket    s3://{bucket}/imports/<tenant_id>/<kind>/<file>

@@ -10,6 +10,7 @@
 - One queue's receives are serialized, so a message goes to one receiver at a time (moto_sqs).
 - DynamoDB item and SQS message sizes are limited as AWS limits them (moto_limits).
 - DynamoDB writes are atomic, conditions included, as DynamoDB's are (moto_atomic_writes).
+- A browser's POST object is held to its signed policy and the bucket's CORS rules (moto_s3_post).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from devstack.lambda_limits import InvocationError, RequestTooLarge
 from devstack.moto_atomic_writes import AtomicWrites
 from devstack.moto_limits import MotoLimits
 from devstack.moto_query import PartitionQuery
+from devstack.moto_s3_post import PostPolicy
 from devstack.moto_sqs import SerializedReceive
 from devstack.moto_transactions import ItemLevelRollback
 
@@ -52,6 +54,7 @@ class MotoHooks:
         self._receives = SerializedReceive()
         self._limits = MotoLimits()
         self._writes = AtomicWrites()
+        self._post_policy = PostPolicy()
 
     def install(self) -> None:
         runner = self.runner
@@ -89,6 +92,7 @@ class MotoHooks:
         self._receives.install()
         self._limits.install()
         self._writes.install()
+        self._post_policy.install()
 
     def _deliver_s3_event(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
         logical_id = self.runner.logical_id_of(fn_arn)
@@ -102,6 +106,7 @@ class MotoHooks:
             log.error("S3 notification to %s for %s dropped: %s", logical_id, key, error)
 
     def uninstall(self) -> None:
+        self._post_policy.uninstall()
         self._writes.uninstall()
         self._transactions.uninstall()
         self._queries.uninstall()

@@ -173,8 +173,25 @@ class Provisioner:
                 s3.put_public_access_block(
                     Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
                 )
+            if "CorsConfiguration" in props:
+                s3.put_bucket_cors(Bucket=name, CORSConfiguration=_cors(props["CorsConfiguration"]))
         if with_notifications:
             self._bucket_notifications(s3)
+
+    def allow_console_origin(self, origin: str) -> None:
+        """Adds the local front's origin (a free port in the suites) to each bucket's CORS rules,
+        where the template's own origin (the API's execute-api domain) means nothing locally."""
+        s3 = self.client("s3")
+        for logical_id in self.template.resources_of_type("AWS::S3::Bucket"):
+            props = self.template.resolve(self.template.properties(logical_id))
+            if "CorsConfiguration" not in props:
+                continue
+            rules = _cors(props["CorsConfiguration"])["CORSRules"]
+            for rule in rules:
+                rule["AllowedOrigins"] = [*rule["AllowedOrigins"], origin]
+            s3.put_bucket_cors(
+                Bucket=self.template.physical_name(logical_id), CORSConfiguration={"CORSRules": rules}
+            )
 
     def _bucket_notifications(self, s3: Any) -> None:
         by_bucket: dict[str, list[dict[str, Any]]] = {}
@@ -201,3 +218,16 @@ class Provisioner:
                 definition=self.template.state_machine_definition(logical_id),
                 roleArn=role_arn,
             )
+
+
+def _cors(configuration: Any) -> dict[str, Any]:
+    """CloudFormation's CorsConfiguration in the S3 API's words (MaxAge, Id, ExposedHeaders -> MaxAgeSeconds, ID, ExposeHeaders)."""
+    names = {"MaxAge": "MaxAgeSeconds", "Id": "ID", "ExposedHeaders": "ExposeHeaders"}
+    rules = []
+    for rule in configuration["CorsRules"]:
+        converted = {names.get(key, key): value for key, value in rule.items()}
+        origins = converted.get("AllowedOrigins", [])
+        # A CommaDelimitedList parameter resolves to its text locally.
+        converted["AllowedOrigins"] = origins.split(",") if isinstance(origins, str) else list(origins)
+        rules.append(converted)
+    return {"CORSRules": rules}

@@ -20,6 +20,7 @@ from devstack.environment import SHARED_ENVIRONMENT
 from devstack.functions import FunctionRunner
 from devstack.gateway_responses import GatewayResponse
 from devstack.moto_hooks import MotoHooks
+from devstack.moto_s3_post import disable_global_cors
 from devstack.provision import Provisioner
 from devstack.schedules import Scheduler
 from devstack.template import LocalStackTemplate
@@ -125,6 +126,7 @@ class LocalStack:
         return f"http://{self.host}:{self._front.port}"
 
     def start(self) -> LocalStack:
+        disable_global_cors()  # the bucket's CORS rules answer a browser, as on S3 (decision 95)
         self._moto = ThreadedMotoServer(ip_address=self.host, port=self._aws_port, verbose=False)
         self._moto.start()
         endpoint = self.aws_endpoint
@@ -144,6 +146,8 @@ class LocalStack:
         if self._with_schedules:
             self.scheduler.start()
         self._start_front()
+        # The console's page is served by this front: its origin may POST uploads to the bucket.
+        Provisioner(self.template, endpoint).allow_console_origin(self.api_url)
         return self
 
     def fire_schedule(self, function_id: str, event_id: str | None = None) -> Future[AsyncOutcome]:

@@ -90,7 +90,7 @@ class MemoryCredits:
         self.balance -= amount
         return True
 
-    def view(self, tenant_id: str, ledger_limit: int) -> CreditsView:
+    def view(self, tenant_id: str, ledger_limit: int, cursor: str | None = None) -> CreditsView:
         raise NotImplementedError
 
 

@@ -36,6 +36,10 @@ class MemoryWebhookStore:
             event.pop("claimed", None)
             return int(event["attempts"])
 
+    def schedule_retry(self, tenant_id: str, event_id: str, at: str) -> None:
+        with self.lock:
+            self.events[(tenant_id, event_id)]["next_attempt_at"] = at
+
     def claim_delivery(self, tenant_id: str, event_id: str, lease_seconds: float) -> bool:
         with self.lock:
             event = self.events[(tenant_id, event_id)]

@@ -76,6 +76,9 @@ def test_webhook_routes_and_signed_delivery_with_backoff_then_success(
         task.handle_record(record(moto_resources))
     # Then it backs off, delivers once, and the body is signed with the secret
     assert 24 <= retry.value.delay_seconds <= 36  # 30 s ± 20 % after the first failure
+    # And the tenant sees when the next attempt is due (the console's deliveries table)
+    waiting = webhooks.event_view(store.get_event("demo-tenant", DEMO_EVENT_ID) or {})
+    assert waiting["delivery_status"] == "retrying" and waiting["next_attempt_at"].endswith("Z")
     assert task.handle_record(record(moto_resources)) == "delivered"
     assert task.handle_record(record(moto_resources)) == "delivered"  # a duplicate message is not re-sent
     assert len(sender.requests) == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from debtload.domain.pricing import DEFAULT_PRICES, PriceTable, price_table
 
@@ -16,6 +17,17 @@ from debtload.domain.pricing import DEFAULT_PRICES, PriceTable, price_table
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "")
     return int(raw) if raw.strip() else default
+
+
+def _upload_origin(env: Mapping[str, str]) -> str:
+    """The template's UPLOAD_ORIGIN (the bucket's regional endpoint); where every client is pointed
+    elsewhere (AWS_ENDPOINT_URL: the local stack's moto), that endpoint's origin, since the presigned
+    POST goes there."""
+    endpoint = env.get("AWS_ENDPOINT_URL", "").strip()
+    if endpoint:
+        parts = urlsplit(endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+    return env.get("UPLOAD_ORIGIN", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +50,10 @@ class Config:
     call_batch_wait_seconds: int = 0
     call_prices: PriceTable = DEFAULT_PRICES
     dynamodb_batch_concurrency: int = 8
+    # Where the console's browser uploads go (the presigned POST's origin), for its CSP connect-src.
+    upload_origin: str = ""
+    upload_max_bytes: int = 100_000_000
+    console_static_dir: str = ""  # tests only: the console's files from elsewhere than the layer
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -64,4 +80,7 @@ class Config:
                 env.get("CALL_CREDITS_PER_COUNTRY", ""),
             ),
             dynamodb_batch_concurrency=max(1, _int(env, "DYNAMODB_BATCH_CONCURRENCY", 16)),
+            upload_origin=_upload_origin(env),
+            upload_max_bytes=_int(env, "UPLOAD_MAX_BYTES", 100_000_000),
+            console_static_dir=env.get("CONSOLE_STATIC_DIR", ""),
         )

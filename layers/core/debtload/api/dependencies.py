@@ -19,6 +19,7 @@ from debtload.adapters.dynamodb.table import DynamoTable
 from debtload.config import Config
 
 if TYPE_CHECKING:
+    from debtload.adapters.dynamodb.activity import DynamoActivityStore
     from debtload.adapters.dynamodb.call_runs import DynamoCallRunStore
     from debtload.adapters.dynamodb.campaigns import DynamoCampaignStore
     from debtload.adapters.dynamodb.cases import DynamoCaseStore
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
     from debtload.adapters.dynamodb.tenants import DynamoTenantRepository
     from debtload.adapters.dynamodb.webhooks import DynamoWebhookStore
     from debtload.adapters.s3_files import S3FileStore
+    from debtload.adapters.s3_uploads import S3Presigner
     from debtload.adapters.stepfunctions_starter import StepFunctionsCallRunStarter
+    from debtload.api.console_assets import ConsoleAssets
     from debtload.domain.debts.batch import BatchServices
     from debtload.domain.file_import.report import ImportReporter
     from debtload.domain.jobs.cancel import JobCanceler
@@ -90,6 +93,18 @@ class ApiDependencies:
         return JobCanceler(
             self.jobs, self.publisher, cancel_hooks(self.reporter, lambda: self.call_runs, self.publisher)
         )
+
+    @cached_property
+    def console_assets(self) -> ConsoleAssets:
+        from debtload.api.console_assets import ConsoleAssets
+
+        return ConsoleAssets(self.config.console_static_dir or None)
+
+    @cached_property
+    def activity(self) -> DynamoActivityStore:
+        from debtload.adapters.dynamodb.activity import DynamoActivityStore
+
+        return DynamoActivityStore(self.table)
 
     @cached_property
     def webhooks(self) -> DynamoWebhookStore:
@@ -162,6 +177,12 @@ class ApiDependencies:
         from debtload.adapters.s3_files import S3FileStore
 
         return S3FileStore()
+
+    @cached_property
+    def presigner(self) -> S3Presigner:
+        from debtload.adapters.s3_uploads import S3Presigner
+
+        return S3Presigner()
 
     @cached_property
     def resolve_host(self) -> Resolver:

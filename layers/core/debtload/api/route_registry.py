@@ -21,9 +21,12 @@ ROUTES_PACKAGE: Final = "debtload.api.routes"
 # /collections/exports is never read as a collection id.
 ROUTE_MODULES: Final[tuple[str, ...]] = (
     "system",
+    "console",
     "credits",
     "settings",
     "jobs",
+    "activity",
+    "me",
     "webhooks",
     "cases",
     "ingestion",
@@ -39,9 +42,11 @@ ROUTE_MODULES: Final[tuple[str, ...]] = (
 
 MODULES_BY_SEGMENT: Final[Mapping[str, tuple[str, ...]]] = {
     "health": ("system",),
+    "console": ("console",),
     "credits": ("credits",),
     "settings": ("settings",),
-    "jobs": ("jobs",),
+    "jobs": ("jobs", "activity"),
+    "me": ("me",),
     "webhooks": ("webhooks",),
     "cases": ("cases",),
     "ingestion-jobs": ("ingestion",),

@@ -22,6 +22,9 @@ BY_RESOURCE: Final = "by-resource"
 ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("GET", "/credits"): ANY_KEY,
     ("PATCH", "/settings"): "settings:write",
+    ("GET", "/me"): ANY_KEY,
+    ("GET", "/jobs"): ANY_KEY,
+    ("GET", "/jobs/{id}"): BY_RESOURCE,
     ("GET", "/jobs/{id}/rows"): BY_RESOURCE,
     ("POST", "/jobs/{id}/cancel"): "jobs:write",
     ("PUT", "/webhooks"): "webhooks:write",
@@ -42,6 +45,8 @@ ROUTE_SCOPES: Final[Mapping[tuple[str, str], str]] = {
     ("GET", "/imports"): "imports:read",
     ("GET", "/imports/{id}"): "imports:read",
     ("POST", "/imports/{id}/undo"): "jobs:write",
+    ("POST", "/imports/uploads"): "imports:write",
+    ("GET", "/imports/{id}/files/{name}"): "imports:read",
     ("PUT", "/import-mappings/{kind}"): "imports:write",
     ("GET", "/import-mappings/{kind}"): "imports:read",
     ("DELETE", "/import-mappings/{kind}"): "imports:write",

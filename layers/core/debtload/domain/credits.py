@@ -20,6 +20,7 @@ class LedgerEntry:
 class CreditsView:
     balance: int
     ledger: tuple[LedgerEntry, ...]
+    next_cursor: str | None = None  # the ledger's next page, older entries (GET /credits?cursor=)
 
 
 class CreditsRepository(Protocol):

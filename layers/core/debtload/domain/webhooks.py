@@ -128,6 +128,10 @@ class WebhookStore(Protocol):
         """Settle the event as failed (attempts unchanged): it waits for the tenant's replay."""
         ...
 
+    def schedule_retry(self, tenant_id: str, event_id: str, at: str) -> None:
+        """When the next attempt is due (ISO 8601), for the tenant to see (GET /webhooks/events)."""
+        ...
+
 
 class HttpSender(Protocol):
     def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
@@ -324,7 +328,13 @@ def deliver(
     if attempts >= max_attempts:
         store.mark_failed(tenant_id, event_id, f"{detail}; gave up after {attempts} attempts")
         return "failed"
-    raise RetryLater(backoff_delay(attempts, first_retry_seconds=first_retry_seconds), detail)
+    delay = backoff_delay(attempts, first_retry_seconds=first_retry_seconds)
+    store.schedule_retry(tenant_id, event_id, _iso(now() + delay))
+    raise RetryLater(delay, detail)
+
+
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
 def dead_lettered(store: WebhookStore, tenant_id: str, event_id: str, receives: int) -> str:
@@ -363,6 +373,9 @@ def event_view(event: Mapping[str, Any]) -> dict[str, Any]:
         "last_attempt": event.get("last_attempt"),
         "last_attempt_at": event.get("last_attempt_at"),
         "failed_at": event.get("failed_at"),
+        "next_attempt_at": event.get("next_attempt_at")
+        if event.get("delivery_status") == "retrying"
+        else None,
         **({"job_id": data["job_id"]} if isinstance(data, Mapping) and "job_id" in data else {}),
         **({"import_id": data["import_id"]} if isinstance(data, Mapping) and "import_id" in data else {}),
     }

@@ -51,6 +51,9 @@ class DynamoCallRunStore:
         if run.get("job_id"):  # started by a file import: listed under its job
             item["GSI1PK"] = keys.job_call_runs_gsi_pk(tenant_id, str(run["job_id"]))
             item["GSI1SK"] = keys.call_run_sk(call_run_id)
+        elif run.get("created_at"):  # started by a customers bulk: listed beside the jobs (decision 92)
+            item["GSI1PK"] = keys.jobs_gsi_pk(tenant_id)
+            item["GSI1SK"] = str(run["created_at"])
         self.table.put(item)
         return calls + 1
 

@@ -126,6 +126,16 @@ class DynamoImportStore:
             return False
         if is_file:
             self.update_import(tenant_id, import_id, {"undone_at": answer["undone_at"]})
+        else:
+            # A POST /debts/batch's activity item stops offering undo (GET /jobs, decision 92).
+            with contextlib.suppress(client.exceptions.ConditionalCheckFailedException):
+                self.table.update(
+                    keys.tenant_pk(tenant_id),
+                    keys.debt_batch_sk(import_id),
+                    "SET undone_at = :at",
+                    values={":at": answer["undone_at"]},
+                    condition="attribute_exists(PK)",
+                )
         return True
 
     def list_imports(

@@ -76,7 +76,7 @@ class DynamoJobStore:
             "status": job.status.value,
             **{name: getattr(job, name) for name in _JOB_FIELDS},
             "options": dict(job.options),
-            "GSI1PK": f"{keys.tenant_pk(job.tenant_id)}#JOBS",
+            "GSI1PK": keys.jobs_gsi_pk(job.tenant_id),
             "GSI1SK": job.created_at,
         }
         self.table.put(item, condition="attribute_not_exists(PK)")

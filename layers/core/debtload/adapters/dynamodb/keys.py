@@ -40,6 +40,16 @@ def import_mapping_sk(kind: str) -> str:
     return f"IMPORTMAPPING#{kind}"
 
 
+def jobs_gsi_pk(tenant_id: str) -> str:
+    """GSI1 partition of a tenant's activity, newest first: its jobs, debts batches and the call runs
+    of customers bulks (adapters/dynamodb/activity.py)."""
+    return f"{tenant_pk(tenant_id)}#JOBS"
+
+
+def debt_batch_sk(import_id: str) -> str:
+    return f"DEBTBATCH#{import_id}"
+
+
 def job_sk(job_id: str) -> str:
     return f"JOB#{job_id}"
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from debtload.adapters.dynamodb import keys
+from debtload.adapters.dynamodb.cursors import decode_cursor, encode_cursor
 from debtload.adapters.dynamodb.table import DynamoTable, TransactionCancelled, set_fields_expression
 from debtload.domain.credits import CreditsView, LedgerEntry
 from debtload.domain.errors import Conflict, NotFound
@@ -119,8 +120,14 @@ class DynamoTenantRepository:
         item = self.table.get(keys.tenant_pk(tenant_id), keys.CREDITS_SK)
         return int(item.get("balance", 0)) if item else 0
 
-    def view(self, tenant_id: str, ledger_limit: int) -> CreditsView:
-        items, _ = self.table.query(keys.tenant_pk(tenant_id), "LEDGER#", limit=ledger_limit, forward=False)
+    def view(self, tenant_id: str, ledger_limit: int, cursor: str | None = None) -> CreditsView:
+        pk = keys.tenant_pk(tenant_id)
+        start = decode_cursor(cursor)
+        if start is not None and (
+            set(start) != {"PK", "SK"} or start["PK"] != pk or not str(start["SK"]).startswith("LEDGER#")
+        ):
+            raise ValueError("invalid cursor")  # another listing's, another tenant's, or made up
+        items, last = self.table.query(pk, "LEDGER#", limit=ledger_limit, forward=False, start_key=start)
         balance = self.balance(tenant_id)
         ledger = tuple(
             LedgerEntry(
@@ -131,7 +138,7 @@ class DynamoTenantRepository:
             )
             for item in items
         )
-        return CreditsView(balance=balance, ledger=ledger)
+        return CreditsView(balance=balance, ledger=ledger, next_cursor=encode_cursor(last))
 
     # settings
     def get_settings(self, tenant_id: str) -> dict[str, Any]:

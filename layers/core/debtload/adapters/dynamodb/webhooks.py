@@ -70,6 +70,14 @@ class DynamoWebhookStore:
         )
         return int(item.get("attempts", 1))
 
+    def schedule_retry(self, tenant_id: str, event_id: str, at: str) -> None:
+        self.table.update(
+            keys.tenant_pk(tenant_id),
+            keys.event_sk(event_id),
+            "SET next_attempt_at = :at",
+            values={":at": at},
+        )
+
     def claim_delivery(self, tenant_id: str, event_id: str, lease_seconds: float) -> bool:
         now = time.time()
         try:

@@ -19,7 +19,10 @@ class LedgerEntry(BaseModel):
 
 class Credits(BaseModel):
     balance: int = Field(description="Credits left.")
-    ledger: list[LedgerEntry] = Field(description="The most recent entries, newest first.")
+    ledger: list[LedgerEntry] = Field(description="A page of entries, newest first.")
+    next_cursor: str | None = Field(
+        None, description="Pass it as `cursor` for older entries; null on the last page."
+    )
 
 
 OPERATIONS = {
@@ -27,8 +30,8 @@ OPERATIONS = {
         operation_id="getCredits",
         tag=TAG,
         summary="Credit balance and recent ledger",
-        description="The tenant's balance and its most recent ledger entries (`limit`, 1 to 100, default 20). "
-        "Any valid key of the tenant may read it.",
+        description="The tenant's balance and its ledger, newest first, a page at a time (`limit`, 1 to 100, "
+        "default 20; `cursor` from the previous page for older entries). Any valid key of the tenant may read it.",
         responses={
             200: Reply(
                 "The balance and the ledger.",
@@ -43,6 +46,7 @@ OPERATIONS = {
                             "created_at": "2026-11-30T09:12:00Z",
                         }
                     ],
+                    "next_cursor": None,
                 },
             )
         },

@@ -18,9 +18,11 @@ CONTRACT_PACKAGE: Final = "debtload.api.contract"
 # One module per resource family, each with `OPERATIONS` and, for the tag, `TAG` and `TAG_DESCRIPTION`.
 CONTRACT_MODULES: Final[tuple[str, ...]] = (
     "system",
+    "console",
     "credits",
     "settings",
     "jobs",
+    "activity",
     "webhooks",
     "cases",
     "ingestion",
@@ -28,6 +30,7 @@ CONTRACT_MODULES: Final[tuple[str, ...]] = (
     "customers",
     "call_runs",
     "imports",
+    "uploads",
     "import_mappings",
     "debts",
     "collections",
@@ -54,6 +57,7 @@ CREATING_OPERATIONS: Final = frozenset(
         ("POST", "/debts"),
         ("POST", "/debts/batch"),
         ("POST", "/imports/{import_id}/undo"),
+        ("POST", "/imports/uploads"),
         ("POST", "/ingestion-jobs"),
         ("POST", "/timelines"),
     }

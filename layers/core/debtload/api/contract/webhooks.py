@@ -58,6 +58,10 @@ class WebhookEvent(BaseModel):
     )
     last_attempt_at: str | None = Field(None, description="When the last attempt was made, ISO 8601 in UTC.")
     failed_at: str | None = Field(None, description="When the event was settled as failed, ISO 8601 in UTC.")
+    next_attempt_at: str | None = Field(
+        None,
+        description="While `retrying`: when the next attempt is due, ISO 8601 in UTC (a few seconds late at most).",
+    )
     job_id: str | None = Field(None, description="The job the event is about, when it is about one.")
     import_id: str | None = Field(
         None, description="The file import the event is about, when it is about one."

@@ -30,6 +30,7 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     def create_batch() -> Response[Any]:
         def operation(principal: Principal, body: Any, dry_run: bool) -> OperationResult:
             request = batch.parse_batch_request(body)
+            now = datetime.now(UTC)
             outcome = batch.run_batch(
                 services,
                 principal.tenant_id,
@@ -37,9 +38,11 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
                 import_id=request_ids.debts_batch_import_id(
                     principal.tenant_id, idempotency_key(router), dry_run=dry_run
                 ),
-                now=datetime.now(UTC),
+                now=now,
                 dry_run=dry_run,
             )
+            if not dry_run:
+                deps.activity.record_debt_batch(principal.tenant_id, outcome.activity_record(now))
             return OperationResult(200, outcome.to_json())
 
         return create(router, table, operation)

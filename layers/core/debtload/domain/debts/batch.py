@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -74,6 +74,21 @@ class BatchOutcome:
     civility_credits: int = 0
     email_credits: int = 0
     debts: list[Debt] = field(default_factory=list)
+
+    def activity_record(self, now: datetime) -> dict[str, Any]:
+        """The batch as one item of the activity list (GET /jobs): its name and counts, not its rows."""
+        return {
+            "import_id": self.import_id,
+            "batch_name": self.batch_name,
+            "created_at": now.astimezone(UTC).isoformat(timespec="milliseconds"),
+            "counts": {
+                "total": self.total,
+                "succeeded": len(self.created),
+                "failed": len(self.failed),
+                "skipped": len(self.skipped),
+            },
+            "credits_charged": self.civility_credits + self.email_credits,
+        }
 
     def to_json(self) -> dict[str, Any]:
         """The seed's body: `error` stays false even when every debt failed."""
