@@ -102,7 +102,9 @@ def test_the_console_is_usable_with_the_keyboard_alone(
     assert link.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"#/jobs/."))
-    page.wait_for_function("document.activeElement.tagName === 'H1'", timeout=5000)
+    # A locator, not wait_for_function: Playwright evaluates a polled predicate with eval, which the
+    # console's CSP (script-src 'self') refuses once the first try fails.
+    page.locator("#view h1:focus").wait_for(timeout=5000)
     # The focused element shows it
     page.locator("#view tbody tr[data-row]").first.wait_for()
     page.keyboard.press("Shift+Tab")
