@@ -7,7 +7,7 @@ moto's server is kinder than S3 in two ways the console's upload (POST /imports/
   and, here, a method the matching rule does not allow refused too;
 - its POST object ignores the signed policy: `PostPolicy` checks the policy's expiration and every
   condition (`bucket`, `key`, `Content-Type` and any other field, `content-length-range`) against
-  the form, as S3 does, and adds the bucket's CORS headers to the answer (moto adds none to it).
+  the form, and refuses a field the policy does not name (S3's "Extra input fields"), as S3 does, and adds the bucket's CORS headers to the answer (moto adds none to it).
 """
 
 from __future__ import annotations
@@ -30,6 +30,11 @@ def disable_global_cors() -> None:
     werkzeug_app.DISABLE_GLOBAL_CORS = True
 
 
+# The fields S3 does not ask the policy to name; `bucket` and `bucketname` are the URL's bucket, which
+# this check and moto's routing add to the form.
+_UNSIGNED = frozenset({"policy", "x-amz-signature", "file", "bucket", "bucketname"})
+
+
 class PolicyRefused(AccessForbidden):
     pass
 
@@ -48,6 +53,18 @@ def check_policy(form: Mapping[str, str], bucket: str, size: int, now: datetime 
     if (now or datetime.now(UTC)) > expiration:
         raise PolicyRefused("Invalid according to Policy: Policy expired.")
     fields = {**{k.lower(): v for k, v in form.items()}, "bucket": bucket}
+    named = {str(n).lower() for c in policy.get("conditions", []) if isinstance(c, Mapping) for n in c}
+    named |= {
+        str(c[1]).lstrip("$").lower()
+        for c in policy.get("conditions", [])
+        if not isinstance(c, Mapping) and c[0] != "content-length-range"
+    }
+    # S3 refuses a field the policy does not name (a metadata value added or changed in the browser).
+    extra = sorted(
+        n for n in fields if n not in named and n not in _UNSIGNED and not n.startswith("x-ignore-")
+    )
+    if extra:
+        raise PolicyRefused(f"Invalid according to Policy: Extra input fields: {', '.join(extra)}")
     for condition in policy.get("conditions", []):
         if isinstance(condition, Mapping):
             for name, value in condition.items():

@@ -46,6 +46,7 @@ def test_a_post_within_its_policy_passes() -> None:
         ({"key": "imports/other/debts/a.csv"}, "b", 10, "key"),
         ({"Content-Type": "text/html"}, "b", 10, "Content-Type"),
         ({}, "other-bucket", 10, "bucket"),
+        ({"x-amz-meta-initiate-call": "true"}, "b", 10, "Extra input fields: x-amz-meta-initiate-call"),
     ],
 )
 def test_a_post_outside_its_policy_is_refused(
@@ -53,6 +54,14 @@ def test_a_post_outside_its_policy_is_refused(
 ) -> None:
     with pytest.raises(PolicyRefused, match=message):
         check_policy({**form(CONDITIONS), **changes}, bucket, size, NOW)
+
+
+def test_fields_the_policy_names_or_s3_exempts_pass() -> None:
+    conditions = [*CONDITIONS, {"x-amz-meta-agent-id": "agent-7"}, ["starts-with", "$x-amz-date", "2026"]]
+    extra = {"x-amz-meta-agent-id": "agent-7", "x-amz-date": "20261206T090000Z", "x-amz-signature": "s"}
+    check_policy({**form(conditions), **extra, "x-ignore-note": "n"}, "b", 10, NOW)
+    with pytest.raises(PolicyRefused, match="agent-id"):
+        check_policy({**form(conditions), **extra, "x-amz-meta-agent-id": "agent-8"}, "b", 10, NOW)
 
 
 def test_an_expired_or_missing_policy_is_refused() -> None:
