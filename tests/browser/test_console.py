@@ -202,3 +202,48 @@ def test_an_approver_approves_a_bulk_awaiting_approval(console: Console) -> None
     bulk = http.get(f"/collections/bulks/{bulk_id}").json()
     assert (bulk["approval"], bulk["collections_confirmed"]) == ("approved", 1)
     assert page.get_by_role("button", name="Approve the bulk").count() == 0
+
+
+CUSTOMERS_CSV = (
+    "N° de prêt;Prénom;Nom;Portable;Montant du prêt;Date d'échéance;Statut\r\n"
+    "LN-1;Jean;Dupont;06 12 34 56 78;1 250,50;05/04/2026;overdue\r\n"
+    "LN-2;Marie;Martin;0690;800;05/04/2026;current\r\n"
+).encode()
+
+
+def test_a_customers_file_uploaded_with_calls_shows_its_call_run(console: Console, tmp_path: Path) -> None:
+    # Given a campaign
+    stack = console.stack
+    _, key = stack.tenant("Console calls", credits=1000)
+    created = stack.http(key).post("/campaigns", {"name": "Relance", "service_type": "debt_collection"})
+    assert created.status in (200, 201), created.body
+    campaign_id = created.json()["id"]
+
+    # When a customers file is uploaded for it, asking for calls, without the agent first
+    console.open()
+    console.sign_in(key)
+    console.go("upload")
+    page = console.page
+    page.get_by_label("Kind of file").select_option("customers")
+    page.get_by_label("Campaign id (customers files)").fill(campaign_id)
+    assert page.get_by_label("Batch name (optional)").is_hidden()
+    page.get_by_label("Call the added customers").check()
+    picked = tmp_path / "clients.csv"
+    picked.write_bytes(CUSTOMERS_CSV)
+    page.get_by_label("File", exact=True).set_input_files(str(picked))
+    page.get_by_role("alert").filter(has_text="Calls need the agent id.").wait_for()
+    page.get_by_label("Agent id of the calls").fill("agent-7")
+    page.get_by_label("File", exact=True).set_input_files(str(picked))
+
+    # Then the import ends with its bad phone, and its page links the call run it started
+    page.wait_for_url(re.compile(r"#/jobs$"), timeout=TERMINAL_TIMEOUT_MS)
+    item_id = listed_id(console, "clients.csv")
+    wait_status(console, item_id, "completed_with_errors")
+    row_of(console, item_id).get_by_role("link").click()
+    run_link = page.get_by_role("link", name=re.compile("^Call run "))
+    run_link.wait_for(timeout=TERMINAL_TIMEOUT_MS)
+    run_link.click()
+    page.locator(".status-line", has_text="call run").wait_for(timeout=TERMINAL_TIMEOUT_MS)
+    run_id = page.url.rsplit("/", 1)[1]
+    run = stack.http(key).get(f"/call-runs/{run_id}").json()
+    assert run["customers"] == 1, run

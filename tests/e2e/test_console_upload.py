@@ -19,9 +19,10 @@ CSV = (
 ).encode()
 
 
-def presign(http: Any, name: str, size: int, content_type: str = "text/csv") -> dict[str, Any]:
+def presign(http: Any, name: str, size: int, content_type: str = "text/csv", **extra: Any) -> dict[str, Any]:
     answer = http.post(
-        "/imports/uploads", {"kind": "debts", "file_name": name, "content_type": content_type, "size": size}
+        "/imports/uploads",
+        {"kind": "debts", "file_name": name, "content_type": content_type, "size": size, **extra},
     )
     assert answer.status == 201, answer.body
     return dict(answer.json())
@@ -47,8 +48,8 @@ def test_an_upload_from_the_console_runs_the_ordinary_import(local_stack: Runnin
     me = http.get("/me").json()
     assert me["scopes"] == ["debts:read", "imports:read", "imports:write", "jobs:write"]
 
-    # Given a presigned POST for a French ; CSV with one bad phone
-    upload = presign(http, "relances décembre.csv", len(CSV))
+    # Given a presigned POST for a French ; CSV with one bad phone, named as a batch
+    upload = presign(http, "relances décembre.csv", len(CSV), options={"batch-name": "Relances S49"})
     assert upload["url"].startswith(local_stack.stack.aws_endpoint)
     page = http.get("/console")
     assert f"connect-src 'self' {local_stack.stack.aws_endpoint};" in page.headers["Content-Security-Policy"]
@@ -68,6 +69,10 @@ def test_an_upload_from_the_console_runs_the_ordinary_import(local_stack: Runnin
         upload["url"], headers={"Origin": origin, "Access-Control-Request-Method": "DELETE"}, timeout=10
     )
     assert delete.status_code == 403
+
+    # A browser that drops or changes a signed option is refused, as S3 refuses it
+    changed = {**upload, "fields": {**upload["fields"], "x-amz-meta-batch-name": "Autre"}}
+    assert post_file(changed, CSV, origin).status_code == 403
 
     # When the browser posts it
     posted = post_file(upload, CSV, origin)
@@ -98,6 +103,11 @@ def test_an_upload_from_the_console_runs_the_ordinary_import(local_stack: Runnin
     assert "attachment" in errors_csv.headers["Content-Disposition"]
     text = errors_csv.content.decode("utf-8-sig")
     assert "Marie;Durand" in text and "Jean;Dupont" not in text
+    # The option reached the import: its debt carries the batch name, and the filter finds the file by it
+    (imported,) = http.get(f"/debts?import_id={item['id']}").json()["results"]
+    assert imported["batch_name"] == "Relances S49"
+    (found,) = http.get("/jobs?name=relances%20s49").json()["results"]
+    assert (found["id"], found["batch_name"]) == (item["id"], "Relances S49")
 
 
 def test_s3_refuses_a_post_outside_its_policy(local_stack: Running) -> None:

@@ -17,7 +17,7 @@ from debtload.scopes import ALL_SCOPES
 from devstack.demo import DEMO_CASE_IDS
 from devstack.template import PROJECT_ROOT
 from tests.conftest import MotoResources
-from tests.helpers import ADMIN, api_event, body_of, drain_worker, object_body
+from tests.helpers import ADMIN, api_event, body_of, call, drain_worker, object_body
 from tests.integration.conftest import Invoke
 from tests.workbooks import xlsx_bytes
 
@@ -502,6 +502,11 @@ def test_a_customers_csv_upserts_into_its_campaign_and_starts_calls(
         and run["customers"] == 1
         and run["call_config"] == {"agentId": "agent-7", "dispositionId": None}
     )
+    # The file's page in the console names the run, and the run opens as an item of its own.
+    detail = body_of(call(invoke, "GET", f"/jobs/{result['job_id']}", ADMIN, resource="/jobs/{id}"))
+    assert detail["type"] == "file_import" and detail["call_runs"] == [run_id]
+    opened = body_of(call(invoke, "GET", f"/jobs/{run_id}", ADMIN, resource="/jobs/{id}"))
+    assert (opened["type"], opened["counts"]["total"]) == ("call_run", 1)
 
 
 def test_a_debts_workbook_takes_numbers_and_dates_from_cell_types(

@@ -73,6 +73,11 @@ def test_a_presigned_post_names_the_key_type_and_size_s3_will_accept(
         ({"kind": "customers"}, "campaign_id"),
         ({"kind": "customers", "campaign_id": "nope"}, "campaign_id"),
         ({"campaign_id": "c-1"}, "campaign_id"),
+        ({"options": {"colour": "blue"}}, "options.colour"),
+        ({"options": {"batch-name": "Relances décembre"}}, "options.batch-name"),
+        ({"options": {"initiate-call": True}}, "options"),  # not for debts
+        ({"options": {"delimiter": "|"}}, "options"),
+        ({"options": ["batch-name"]}, "options"),
     ],
 )
 def test_a_bad_upload_is_a_400_naming_its_field(
@@ -82,6 +87,29 @@ def test_a_bad_upload_is_a_400_naming_its_field(
     refused = upload(invoke, body)
     assert refused["statusCode"] == 400, refused["body"]
     assert field in body_of(refused)["details"], body_of(refused)
+
+
+def test_an_uploads_options_are_signed_into_its_policy_as_metadata(invoke: Invoke, demo_tenant: str) -> None:
+    campaign_id = make_campaign(invoke)
+    body = {
+        "kind": "customers",
+        "file_name": "clients.csv",
+        "content_type": "text/csv",
+        "size": 10,
+        "campaign_id": campaign_id,
+        "options": {"initiate-call": True, "agent-id": "agent-7"},
+    }
+    created = upload(invoke, body)
+    assert created["statusCode"] == 201, created["body"]
+    fields = body_of(created)["fields"]
+    assert (fields["x-amz-meta-initiate-call"], fields["x-amz-meta-agent-id"]) == ("true", "agent-7")
+    conditions = policy_of(fields)["conditions"]
+    assert {"x-amz-meta-initiate-call": "true"} in conditions and {
+        "x-amz-meta-agent-id": "agent-7"
+    } in conditions
+    # Calls need their agent, as a drop's metadata does
+    refused = upload(invoke, {**body, "options": {"initiate-call": "true"}})
+    assert refused["statusCode"] == 400 and "agent-id" in body_of(refused)["details"]["options"]
 
 
 def test_uploads_need_imports_write(invoke: Invoke, demo_tenant: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -30,14 +31,22 @@ class S3Presigner:
         return self._client
 
     def presigned_post(
-        self, bucket: str, key: str, content_type: str, max_bytes: int, expires_seconds: int
+        self,
+        bucket: str,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_seconds: int,
+        metadata: Mapping[str, str],
     ) -> tuple[str, dict[str, str]]:
+        meta = {f"x-amz-meta-{name}": value for name, value in metadata.items()}
         post = self.client.generate_presigned_post(
             Bucket=bucket,
             Key=key,
-            Fields={"Content-Type": content_type},
+            Fields={"Content-Type": content_type, **meta},
             Conditions=[
                 {"Content-Type": content_type},
+                *({name: value} for name, value in meta.items()),
                 ["content-length-range", 1, max_bytes],
             ],
             ExpiresIn=expires_seconds,

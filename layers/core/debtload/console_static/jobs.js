@@ -46,7 +46,8 @@ function jobRow(item) {
   return h(
     "tr",
     { "data-id": item.id, "data-status": item.status },
-    h("td", {}, h("a", { href: `#/jobs/${encodeURIComponent(item.id)}`, text: item.name || item.id })),
+    h("td", {}, h("a", { href: `#/jobs/${encodeURIComponent(item.id)}`, text: item.name || item.id }),
+      item.batch_name ? h("div", { class: "help", text: item.batch_name }) : null),
     h("td", { text: t(`type.${item.type}`) }),
     h("td", { text: item.kind ? t(`kind.${item.kind}`) : "" }),
     h("td", {}, statusLabel(item.status)),
@@ -57,6 +58,8 @@ function jobRow(item) {
 
 // Rows are updated in place, so a focused link keeps its focus while the list refreshes.
 function updateRow(row, item) {
+  // A file's batch name is known once its job is written (it is an option of the job).
+  if (item.batch_name && !row.cells[0].querySelector(".help")) row.cells[0].append(h("div", { class: "help", text: item.batch_name }));
   if (row.dataset.status === item.status && row.dataset.counts === JSON.stringify(item.counts)) return;
   row.dataset.status = item.status;
   row.dataset.counts = JSON.stringify(item.counts);
@@ -253,6 +256,11 @@ export function jobPage(view, id) {
       ), item.outcome ? definitions([[t("outcome"), item.outcome]]) : null),
     ];
     if (item.type === "file_import") sections.push(mappingSection(item));
+    if ((item.call_runs || []).length) {
+      sections.push(h("section", {}, h("h2", { id: "call-runs-title", text: t("call_runs") }),
+        h("ul", { "aria-labelledby": "call-runs-title" }, item.call_runs.map((run) => h("li", {},
+          h("a", { href: `#/jobs/${encodeURIComponent(run)}`, text: t("call_run_link", { id: run }) }))))));
+    }
     const actions = (item.actions || []).filter((name) => name in ACTIONS);
     if (actions.length) {
       sections.push(h("section", {}, h("h2", { id: "actions-title", text: t("actions") }),

@@ -43,6 +43,15 @@ export function uploadPage(view) {
   const kind = h("select", { id: "u-kind", onchange: toggleCampaign }, KINDS.map((name) => h("option", { value: name, text: t(`kind.${name}`) })));
   const campaign = h("input", { id: "u-campaign", type: "text", autocomplete: "off" });
   const campaignField = h("div", { class: "field", hidden: true }, h("label", { for: "u-campaign", text: t("upload_campaign") }), campaign);
+  // The drop's options (POST /imports/uploads `options`): a debts file's batch name; a customers
+  // file's calls, which need their agent.
+  const batchName = h("input", { id: "u-batch", type: "text", autocomplete: "off", maxlength: "200" });
+  const batchField = h("div", { class: "field" }, h("label", { for: "u-batch", text: t("upload_batch_name") }), batchName);
+  const calls = h("input", { id: "u-calls", type: "checkbox" });
+  const agent = h("input", { id: "u-agent", type: "text", autocomplete: "off", maxlength: "200" });
+  const callsField = h("div", { class: "field", hidden: true },
+    h("div", { class: "check" }, calls, h("label", { for: "u-calls", text: t("upload_start_calls") })),
+    h("label", { for: "u-agent", text: t("upload_agent") }), agent);
   const input = h("input", { id: "u-file", type: "file", accept: ACCEPT, onchange: () => input.files[0] && upload(input.files[0]) });
   const zone = h(
     "div",
@@ -55,11 +64,18 @@ export function uploadPage(view) {
   const progress = h("p", { class: "upload-state", "aria-live": "polite" });
   view.replaceChildren(
     h("h1", { tabindex: "-1", text: t("upload_title") }),
-    h("div", { class: "card" }, h("div", { class: "field" }, h("label", { for: "u-kind", text: t("upload_kind") }), kind), campaignField, zone, progress),
+    h("div", { class: "card" }, h("div", { class: "field" }, h("label", { for: "u-kind", text: t("upload_kind") }), kind), campaignField, batchField, callsField, zone, progress),
   );
 
   function toggleCampaign() {
-    campaignField.hidden = kind.value !== "customers";
+    campaignField.hidden = callsField.hidden = kind.value !== "customers";
+    batchField.hidden = kind.value !== "debts";
+  }
+
+  function options() {
+    if (kind.value === "debts" && batchName.value.trim()) return { "batch-name": batchName.value.trim() };
+    if (kind.value === "customers" && calls.checked) return { "initiate-call": true, "agent-id": agent.value.trim() };
+    return null;
   }
 
   zone.addEventListener("dragover", (event) => {
@@ -75,9 +91,16 @@ export function uploadPage(view) {
   });
 
   async function upload(file) {
+    // Cleared at once: a browser fires no change for the same file picked again after an error.
+    input.value = "";
     if (kind.value === "customers" && !campaign.value.trim()) {
       showError(new Error(t("upload_needs_campaign")));
       campaign.focus();
+      return;
+    }
+    if (kind.value === "customers" && calls.checked && !agent.value.trim()) {
+      showError(new Error(t("upload_needs_agent")));
+      agent.focus();
       return;
     }
     const say = (message) => {
@@ -88,12 +111,12 @@ export function uploadPage(view) {
       say(t("upload_sending", { name: file.name }));
       const body = { kind: kind.value, file_name: file.name, content_type: contentType(file), size: file.size };
       if (kind.value === "customers") body.campaign_id = campaign.value.trim();
+      if (options()) body.options = options();
       const target = await send("POST", "/imports/uploads", { body, idempotent: true });
       const before = new Set((await importsOf(target.key)).map((item) => item.id));
       await postToS3(target.url, target.fields, file);
       say(t("upload_sent", { name: file.name }));
       const item = await waitForImport(target.key, before);
-      input.value = "";
       if (!item) return;
       pin(item);
       say(t("upload_listed", { name: file.name }));

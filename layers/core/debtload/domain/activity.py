@@ -171,6 +171,9 @@ def import_item(record: Mapping[str, Any], job: Job | None) -> dict[str, Any]:
         item["campaign_id"] = record["campaign_id"]
     if record.get("undone_at"):
         item["undone_at"] = record["undone_at"]
+    batch_name = (record.get("options") or {}).get("batch_name")  # the drop's batch-name, as read
+    if batch_name:
+        item["batch_name"] = str(batch_name)
     return item
 
 
@@ -285,7 +288,8 @@ def _matches_before_status(item: Mapping[str, Any], query: ActivityQuery) -> boo
         return False
     if query.file_key and item.get("file_key") != query.file_key:
         return False
-    return not (query.name and query.name.casefold() not in str(item.get("name") or "").casefold())
+    names = f"{item.get('name') or ''}\n{item.get('batch_name') or ''}".casefold()
+    return not (query.name and query.name.casefold() not in names)
 
 
 def _resolve(

@@ -17,6 +17,8 @@ from pathlib import PurePosixPath
 from typing import Any, Final, Protocol
 
 from debtload.domain.errors import NotFound, ValidationFailed
+from debtload.domain.file_import.options import KNOWN as KNOWN_OPTIONS
+from debtload.domain.file_import.options import OptionProblem, read_options
 from debtload.domain.imports import IMPORTS_PREFIX, KINDS
 
 UPLOAD_SECONDS: Final = 600
@@ -41,9 +43,16 @@ REPORT_FILES: Final[Mapping[str, str]] = {"report.json": "report_key", "errors.c
 
 class Presigner(Protocol):
     def presigned_post(
-        self, bucket: str, key: str, content_type: str, max_bytes: int, expires_seconds: int
+        self,
+        bucket: str,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_seconds: int,
+        metadata: Mapping[str, str],
     ) -> tuple[str, dict[str, str]]:
-        """(url, form fields) of a POST that may put only this key, this type, 1..max_bytes."""
+        """(url, form fields) of a POST that may put only this key, this type, 1..max_bytes, with
+        exactly this metadata (x-amz-meta-<name>)."""
         ...
 
     def presigned_get(self, bucket: str, key: str, file_name: str, expires_seconds: int) -> str: ...
@@ -64,6 +73,7 @@ class Upload:
     key: str
     content_type: str
     max_bytes: int
+    metadata: Mapping[str, str]
 
 
 def _name_problem(name: Any) -> str | None:
@@ -112,10 +122,40 @@ def plan_upload(campaigns: Campaigns, tenant_id: str, body: Any, max_bytes: int)
             errors["campaign_id"] = f"unknown campaign {campaign!r}"
     elif campaign is not None:
         errors["campaign_id"] = "only a customers file belongs to a campaign"
+    metadata = _options(kind, body.get("options"), errors)
     if errors:
         raise ValidationFailed("The upload is invalid", errors)
     folder = f"{kind}/{campaign}" if kind == "customers" else str(kind)
-    return Upload(f"{IMPORTS_PREFIX}{tenant_id}/{folder}/{name}", str(content_type), max_bytes)
+    return Upload(f"{IMPORTS_PREFIX}{tenant_id}/{folder}/{name}", str(content_type), max_bytes, metadata)
+
+
+def _options(kind: Any, options: Any, errors: dict[str, str]) -> dict[str, str]:
+    """The drop's options (domain/file_import/options.py) as the object's metadata, checked now as the
+    import would check them, so a wrong one is a 400 here and not a rejected file later."""
+    if options is None:
+        return {}
+    if not isinstance(options, Mapping):
+        errors["options"] = "must be an object of option name to value"
+        return {}
+    metadata: dict[str, str] = {}
+    for name, value in options.items():
+        if name not in KNOWN_OPTIONS:
+            errors[f"options.{name}"] = "unknown option; the options are " + ", ".join(sorted(KNOWN_OPTIONS))
+        elif isinstance(value, bool):
+            metadata[name] = "true" if value else "false"
+        elif not isinstance(value, str) or not value.strip():
+            errors[f"options.{name}"] = "must be a non-empty string or a boolean"
+        elif not value.isascii() or not value.isprintable() or len(value) > 200:
+            # S3 returns a non-ASCII metadata value RFC 2047-encoded: the import would read it garbled.
+            errors[f"options.{name}"] = "must be at most 200 printable ASCII characters (S3 metadata)"
+        else:
+            metadata[name] = value.strip()
+    if kind in KINDS and not any(key.startswith("options") for key in errors):
+        try:
+            read_options(str(kind), metadata)
+        except OptionProblem as problem:
+            errors["options"] = str(problem).replace("x-amz-meta-", "")
+    return metadata
 
 
 def create_upload(
@@ -130,7 +170,9 @@ def create_upload(
     """POST /imports/uploads' answer: where and how to POST the file. Presigning writes nothing, so
     a dry run answers the same."""
     upload = plan_upload(campaigns, tenant_id, body, max_bytes)
-    url, fields = presigner.presigned_post(bucket, upload.key, upload.content_type, max_bytes, UPLOAD_SECONDS)
+    url, fields = presigner.presigned_post(
+        bucket, upload.key, upload.content_type, max_bytes, UPLOAD_SECONDS, upload.metadata
+    )
     return {
         "url": url,
         "fields": fields,

@@ -54,6 +54,9 @@ class ActivityItem(BaseModel):
         None,
         description="The batch's name (seed 000, `API Batch - DD/MM/YYYY HH:mm` by default) or the file's name.",
     )
+    batch_name: str | None = Field(
+        None, description="A file's batch name (its `batch-name` option), which the name filter matches too."
+    )
     status: ActivityStatus = Field(
         description="One vocabulary for every type: `queued`, `reading` (a file), `processing`, "
         "`awaiting_approval` (a bulk), then `completed`, `completed_with_errors`, `failed`, `canceled`, "
@@ -117,6 +120,9 @@ class ActivityDetail(ActivityItem):
     outcome: str | None = Field(None, description="The outcome, for a person (or why a file was rejected).")
     downloads: ActivityDownloads = Field(description="Which reports exist.")
     rows: str | None = Field(None, description="The path of its per-row outcomes, when it has a job.")
+    call_runs: list[str] | None = Field(
+        None, description="A customers file: the call runs its job started (each is GET /jobs/{id} too)."
+    )
 
 
 class Me(BaseModel):

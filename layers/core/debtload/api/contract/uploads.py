@@ -33,6 +33,13 @@ class UploadRequest(BaseModel):
     campaign_id: str | None = Field(
         None, description="A customers file's campaign (required for customers only)."
     )
+    options: dict[str, str | bool] | None = Field(
+        None,
+        description="The drop's import options, as a drop's `x-amz-meta-<name>` metadata (docs/api.md, File imports): "
+        "e.g. `batch-name` for debts, `initiate-call` and `agent-id` for customers, `delimiter`, `encoding`, `sheet`. "
+        "They are checked as the import checks them (an unknown one, one of another kind, or `initiate-call` without "
+        "`agent-id` is a 400), signed into the POST's policy, and must be printable ASCII.",
+    )
 
 
 class PresignedUpload(BaseModel):

@@ -57,6 +57,10 @@ def make_router(deps: ApiDependencies) -> APIGatewayRouter:
     )
     def get_job(job_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
         principal = principal_from_event(router.current_event.raw_event)
-        return activity.activity_detail(deps.activity, principal, job_id)
+        item = activity.activity_detail(deps.activity, principal, job_id)
+        # A customers file's calls start in runs of their own, listed under the file, not in the list.
+        if item["type"] == "file_import" and item["kind"] == "customers" and item.get("job_id"):
+            item["call_runs"] = deps.call_runs.runs_of_job(principal.tenant_id, str(item["job_id"]))
+        return item
 
     return router
