@@ -7,7 +7,9 @@ moto's server is kinder than S3 in two ways the console's upload (POST /imports/
   and, here, a method the matching rule does not allow refused too;
 - its POST object ignores the signed policy: `PostPolicy` checks the policy's expiration and every
   condition (`bucket`, `key`, `Content-Type` and any other field, `content-length-range`) against
-  the form, and refuses a field the policy does not name (S3's "Extra input fields"), as S3 does, and adds the bucket's CORS headers to the answer (moto adds none to it).
+  the form, and refuses a field the policy does not name (S3's "Extra input fields"), as S3 does;
+  it answers the stored object's ETag, as S3 does (moto's answer has none), and adds the bucket's
+  CORS headers to the answer (moto adds none to it).
 """
 
 from __future__ import annotations
@@ -106,6 +108,12 @@ class PostPolicy:
             if "key" in form and not response.is_delete_keys():
                 check_policy(form, bucket_name, len(response.body or b""))
             status, headers, body = post(response, request, bucket_name)
+            if "key" in form and int(status) < 300:
+                # S3 names what it stored in the answer's ETag (the console tells a re-upload by it);
+                # moto leaves the header out.
+                stored = response.backend.get_object(bucket_name, form["key"])
+                if stored is not None:
+                    headers = {**headers, "ETag": stored.etag}
             origin = request.headers.get("Origin")
             if origin:
                 rule = _rule_for(response, bucket_name, origin, "POST")

@@ -104,6 +104,15 @@ def test_an_ops_person_finds_uploads_and_downloads_the_errors(console: Console, 
     assert bar.get_attribute("value") == bar.get_attribute("max") == "3"
     assert "2 succeeded, 1 failed, 0 skipped, 0 canceled" in row.inner_text()
 
+    # When the very same file is picked again, nothing is imported twice, and the page says so
+    console.go("upload")
+    page.get_by_label("Kind of file").select_option("debts")
+    page.get_by_label("File", exact=True).set_input_files(str(picked))
+    page.locator(".upload-state", has_text="already imported").wait_for(timeout=TERMINAL_TIMEOUT_MS)
+    assert page.get_by_role("link", name="Open its import").get_attribute("href") == f"#/jobs/{picked_id}"
+    assert stack.http(key).get("/jobs?name=relances-choisies").json()["results"][0]["id"] == picked_id
+    assert len(stack.http(key).get("/jobs?name=relances-choisies").json()["results"]) == 1
+
     # When the same kind of file is dropped on the drop zone
     console.go("upload")
     drop_file(console, "#drop-zone", "relances-deposees.csv", FRENCH_CSV)

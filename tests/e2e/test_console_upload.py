@@ -78,6 +78,7 @@ def test_an_upload_from_the_console_runs_the_ordinary_import(local_stack: Runnin
     posted = post_file(upload, CSV, origin)
     assert posted.status_code == 204, posted.text
     assert posted.headers["Access-Control-Allow-Origin"] == origin
+    etag = posted.headers["ETag"].strip('"')  # as S3 answers it; the page tells a re-upload by it
 
     # Then its import is found by its key and runs to its end
     def finished() -> dict[str, Any] | None:
@@ -91,7 +92,7 @@ def test_an_upload_from_the_console_runs_the_ordinary_import(local_stack: Runnin
     assert item["type"] == "file_import" and item["name"] == "relances décembre.csv"
     assert item["status"] == "completed_with_errors"
     assert item["counts"] == {"total": 2, "succeeded": 1, "failed": 1, "skipped": 0, "canceled": 0}
-    assert item["actions"] == ["undo"]
+    assert item["actions"] == ["undo"] and item["file_etag"] == etag
 
     # And its errors.csv comes through a link the browser can follow, with the bad row in it
     detail = http.get(f"/jobs/{item['id']}").json()

@@ -104,4 +104,5 @@ export async function postToS3(target, fields, file) {
   form.append("file", file);
   const response = await fetch(target, { method: "POST", body: form, credentials: "omit" });
   if (!response.ok) throw new ApiError(response.status, { message: `S3 ${response.status}` });
+  return (response.headers.get("ETag") || "").replaceAll('"', "");
 }

@@ -26,12 +26,14 @@ async function importsOf(key) {
   return (await getJson("/jobs", { file_key: key })).results;
 }
 
-// A file dropped again under the same name has the same key: its import is the one not seen before.
-async function waitForImport(key, before) {
+// A file dropped again under the same name has the same key: its import is the one not seen before,
+// or, for the same content (S3's ETag), the import it already had: a file is imported once.
+async function waitForImport(key, before, etag) {
   const until = Date.now() + WAIT_MS;
   let delay = 500;
   while (Date.now() < until) {
-    const fresh = (await importsOf(key)).filter((item) => !before.has(item.id));
+    const listed = await importsOf(key);
+    const fresh = listed.filter((item) => !before.has(item.id) || (etag && item.file_etag === etag));
     if (fresh.length) return fresh[0];
     await sleep(delay);
     delay = Math.min(delay * 2, 4000);
@@ -114,10 +116,16 @@ export function uploadPage(view) {
       if (options()) body.options = options();
       const target = await send("POST", "/imports/uploads", { body, idempotent: true });
       const before = new Set((await importsOf(target.key)).map((item) => item.id));
-      await postToS3(target.url, target.fields, file);
+      const etag = await postToS3(target.url, target.fields, file);
       say(t("upload_sent", { name: file.name }));
-      const item = await waitForImport(target.key, before);
-      if (!item) return;
+      const item = await waitForImport(target.key, before, etag);
+      if (!item) return say(t("upload_not_listed", { name: file.name }));
+      if (before.has(item.id)) {
+        // Nothing new runs, so the person stays here, told why, with the import's page at hand.
+        say(t("upload_already", { name: file.name }));
+        progress.append(" ", h("a", { href: `#/jobs/${encodeURIComponent(item.id)}`, text: t("upload_open") }));
+        return;
+      }
       pin(item);
       say(t("upload_listed", { name: file.name }));
       location.hash = "#/jobs";

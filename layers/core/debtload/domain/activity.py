@@ -164,7 +164,7 @@ def import_item(record: Mapping[str, Any], job: Job | None) -> dict[str, Any]:
             skipped,
         )
     item["finished_at"] = record.get("finished_at") or (job.finished_at if job else None)
-    item.update(import_id=item["id"], file_key=record.get("key"))
+    item.update(import_id=item["id"], file_key=record.get("key"), file_etag=record.get("etag"))
     if record.get("job_id"):
         item["job_id"] = record["job_id"]
     if record.get("campaign_id"):

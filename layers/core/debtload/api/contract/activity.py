@@ -75,6 +75,11 @@ class ActivityItem(BaseModel):
     bulk_id: str | None = Field(None, description="A collections bulk's id.")
     run_id: str | None = Field(None, description="A call run's id: GET /call-runs/{id}.")
     file_key: str | None = Field(None, description="A file's key in the imports bucket.")
+    file_etag: str | None = Field(
+        None,
+        description="A file's ETag: the same content at the same key is the same import (an upload of it "
+        "again imports nothing), and S3's answer to the upload names it.",
+    )
     campaign_id: str | None = Field(None, description="The campaign of a customers file or a call run.")
     undone_at: str | None = Field(None, description="When it was undone (POST /imports/{id}/undo).")
     actions: list[Action] = Field(
