@@ -132,3 +132,16 @@ def test_the_committed_contract_is_the_served_document() -> None:
     assert committed == committed_document(), (
         "docs/openapi.json differs from the document the api serves: run `make openapi`, review the diff and commit it"
     )
+
+
+def test_the_activity_vocabulary_is_the_domains() -> None:
+    # The contract's literals are written out for the typed document; the domain's tuples decide.
+    from typing import get_args
+
+    from debtload.api.contract.activity import ActivityKind, ActivityStatus, ActivityType
+    from debtload.domain import activity
+    from debtload.domain.imports import KINDS
+
+    assert get_args(ActivityStatus) == activity.STATUSES
+    assert get_args(ActivityType) == activity.TYPES
+    assert sorted(get_args(ActivityKind)) == sorted(KINDS)

@@ -26,6 +26,7 @@ ActivityStatus = Literal[
     "rejected",
     "awaiting_approval",
 ]
+ActivityKind = Literal["debts", "customers", "collections", "notes"]
 Action = Literal["cancel", "undo", "approve", "reject"]
 
 
@@ -49,7 +50,7 @@ class ActivityItem(BaseModel):
         description="`file_import` (a dropped or uploaded file, with its job), `debt_batch` (a POST "
         "/debts/batch), `ingestion_job`, `collection_bulk`, `call_run` (the calls of a customers bulk)."
     )
-    kind: Literal["debts", "customers", "collections", "notes"] = Field(description="What it imports.")
+    kind: ActivityKind = Field(description="What it imports.")
     name: str | None = Field(
         None,
         description="The batch's name (seed 000, `API Batch - DD/MM/YYYY HH:mm` by default) or the file's name.",

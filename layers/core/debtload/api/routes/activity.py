@@ -4,29 +4,16 @@ timings, columns and reports (domain/activity.py, decision 92)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from debtload.api.contract.activity import ActivityKind, ActivityStatus, ActivityType
 from debtload.api.dependencies import ApiDependencies
 from debtload.api.principal import principal_from_event
 from debtload.domain import activity
 from debtload.domain.errors import BadRequest
-
-ActivityType = Literal["file_import", "debt_batch", "ingestion_job", "collection_bulk", "call_run"]
-ActivityStatus = Literal[
-    "queued",
-    "reading",
-    "processing",
-    "completed",
-    "completed_with_errors",
-    "failed",
-    "canceled",
-    "rejected",
-    "awaiting_approval",
-]
-ActivityKind = Literal["debts", "customers", "collections", "notes"]
 
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
