@@ -101,6 +101,13 @@ def test_operator_defaults_match_the_seeds(template: LocalStackTemplate) -> None
     assert template.parameters["CallBatchSize"] == 500
 
 
-def test_every_api_route_but_docs_and_health_is_authorized(template: LocalStackTemplate) -> None:
+def test_every_api_route_but_docs_health_and_the_console_is_authorized(template: LocalStackTemplate) -> None:
     public = {(r.method, r.path) for r in template.api_routes() if not r.authorized}
-    assert public == {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/docs")}
+    # The console's page and files need no key; every call the page makes carries one (decision 93).
+    assert public == {
+        ("GET", "/health"),
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+        ("GET", "/console"),
+        ("GET", "/console/{proxy+}"),
+    }
