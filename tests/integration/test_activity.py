@@ -140,6 +140,31 @@ def test_one_item_by_any_of_its_ids_with_its_detail(
     assert job(invoke, dropped["import_id"], OTHER)["statusCode"] == 404
 
 
+def test_a_file_whose_job_ended_is_not_terminal_until_its_reports_are_written(
+    invoke: Invoke, moto_resources: MotoResources, demo_data: str
+) -> None:
+    from debtload.adapters.dynamodb.imports import DynamoImportStore
+    from debtload.adapters.dynamodb.table import DynamoTable
+
+    key = f"imports/{demo_data}/debts/relances.csv"
+    (dropped,) = drop(invoke, moto_resources, key, DEBTS_CSV.encode())
+    drain_worker(invoke, moto_resources)
+    # Given the moment between the job's last row and the import's reports (the record still running)
+    store = DynamoImportStore(DynamoTable(moto_resources.table_name))
+    finished = store.get_import(demo_data, dropped["import_id"])
+    assert finished is not None
+    store.update_import(demo_data, dropped["import_id"], {"status": "processing", "errors_key": None})
+    # Then the list and the item say its job's outcome, but not terminal: a poller keeps polling
+    for item in (body_of(job(invoke, dropped["import_id"])), jobs(invoke)["results"][0]):
+        assert (item["status"], item["terminal"]) == ("completed_with_errors", False)
+    # And once the reports are written, it is terminal, with them
+    store.update_import(
+        demo_data, dropped["import_id"], {"status": finished["status"], "errors_key": finished["errors_key"]}
+    )
+    item = body_of(job(invoke, dropped["import_id"]))
+    assert item["terminal"] and item["downloads"]["errors.csv"]
+
+
 def test_a_running_job_offers_cancel_and_a_debts_batch_undone_offers_nothing(
     invoke: Invoke, moto_resources: MotoResources, demo_tenant: str
 ) -> None:

@@ -163,6 +163,9 @@ def import_item(record: Mapping[str, Any], job: Job | None) -> dict[str, Any]:
             int(record.get("rows_failed", 0) or 0),
             skipped,
         )
+    # Its job may have ended before the file's reports are written: it is terminal (polling stops)
+    # once the import record says so, with its reports.
+    item["terminal"] = item["terminal"] and stored in TERMINAL
     item["finished_at"] = record.get("finished_at") or (job.finished_at if job else None)
     item.update(import_id=item["id"], file_key=record.get("key"), file_etag=record.get("etag"))
     if record.get("job_id"):
