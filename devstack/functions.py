@@ -64,6 +64,9 @@ class FunctionRunner:
         self.enforce_iam = (
             os.environ.get("DEBTLOAD_LOCAL_IAM", "on") != "off" if enforce_iam is None else enforce_iam
         )
+        if self.enforce_iam:
+            # Before any function builds a client: a client class created earlier presigns unchecked.
+            iam_guard.install()
         self._modules: dict[str, ModuleType] = {}
         self._import_lock = threading.Lock()
         layer = str(template.project_root / LAYER_PATH)

@@ -11,6 +11,10 @@ variable set by the function runner) and evaluates it with moto's policy evaluat
 function's SAM-transformed policies and the call's real resource ARNs (devstack.iam_requests).
 Calls that belong to no function (the harness, tests, the CLI) are not checked.
 
+A presigned URL or POST is checked when it is signed. AWS checks it when the browser uses it, with
+the signer's role; moto's server checks nothing then, so without this a function could hand out a
+link its role would never honour, and only AWS would show it (decision 103).
+
 Threads started during an invocation, and tasks submitted to an executor, belong to it too.
 """
 
@@ -118,6 +122,7 @@ def install() -> None:
         if _installed:
             return
         _patch_clients()
+        _patch_presigning()
         _patch_threads()
         _installed = True
 
@@ -132,6 +137,41 @@ def _patch_clients() -> None:
         return original(self, operation_name, api_params)
 
     BaseClient._make_api_call = checked
+
+
+def _patch_presigning() -> None:
+    # Each client class copies these module functions when it is created (botocore's
+    # add_generate_presigned_* handlers), so clients created after install() get the checked ones.
+    from botocore import signers
+
+    original_url: Callable[..., Any] = signers.generate_presigned_url
+    original_post: Callable[..., Any] = signers.generate_presigned_post
+
+    # The parameters keep botocore's names: callers pass them by keyword.
+    def presigned_url(
+        self: BaseClient, ClientMethod: str, Params: Any = None, ExpiresIn: int = 3600, HttpMethod: Any = None
+    ) -> Any:
+        caller = _caller.get()
+        if caller is not None:
+            operation = self._PY_TO_OP_NAME.get(ClientMethod, ClientMethod)
+            authorize(caller, self.meta.service_model.service_name, operation, Params or {})
+        return original_url(self, ClientMethod, Params, ExpiresIn, HttpMethod)
+
+    def presigned_post(
+        self: BaseClient,
+        Bucket: str,
+        Key: str,
+        Fields: Any = None,
+        Conditions: Any = None,
+        ExpiresIn: int = 3600,
+    ) -> Any:
+        caller = _caller.get()
+        if caller is not None:
+            authorize(caller, "s3", "PutObject", {"Bucket": Bucket, "Key": Key})
+        return original_post(self, Bucket, Key, Fields, Conditions, ExpiresIn)
+
+    signers.generate_presigned_url = presigned_url
+    signers.generate_presigned_post = presigned_post
 
 
 def _patch_threads() -> None:

@@ -96,3 +96,25 @@ def test_roles_come_from_the_sam_transform(template: LocalStackTemplate) -> None
     # The SQS event source adds AWS's managed execution role, nothing more.
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"} <= set(worker)
     assert "dynamodb:PutItem" not in roles["AuthorizerFunction"].granted_actions()
+
+
+def test_a_presigned_request_is_authorized_as_its_signer_when_signed(
+    moto_resources: MotoResources, template: LocalStackTemplate
+) -> None:
+    """moto's server honours any presigned link; AWS honours it only if the signer's role allows it."""
+    runner = FunctionRunner(template, enforce_iam=True)
+    s3, bucket = moto_resources.client("s3"), moto_resources.bucket
+    with runner.acting_as("ApiFunction"):
+        s3.generate_presigned_post(Bucket=bucket, Key="imports/acme/debts/relances.csv")
+        s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "reports/acme/debts/r.csv"})
+        with pytest.raises(ClientError) as read_import:
+            # The dropped file itself (debtors' data) is the file import's to read, not the API's.
+            s3.generate_presigned_url(
+                "get_object", Params={"Bucket": bucket, "Key": "imports/acme/debts/r.csv"}
+            )
+        with pytest.raises(ClientError) as other_prefix:
+            s3.generate_presigned_post(Bucket=bucket, Key="rejected/acme/debts/relances.csv")
+    assert "s3:GetObject" in read_import.value.response["Error"]["Message"]
+    assert "s3:PutObject" in other_prefix.value.response["Error"]["Message"]
+    with runner.acting_as("AuthorizerFunction"), pytest.raises(ClientError):
+        s3.generate_presigned_post(Bucket=bucket, Key="imports/acme/debts/relances.csv")
