@@ -28,6 +28,7 @@ from typing import Any
 
 from devstack.environment import seconds_or_scale
 from devstack.functions import FunctionRunner
+from devstack.lambda_limits import check_async_request
 from devstack.template_specs import EventInvokeConfig
 
 log = logging.getLogger("devstack.async")
@@ -121,9 +122,11 @@ class AsyncInvoker:
         self._sqs_lock = threading.Lock()
 
     def invoke(self, function_id: str, event: Any, *, source: str) -> Future[AsyncOutcome]:
-        """Queues the event (Lambda's 202) and returns at once; the future says how it ended."""
+        """Queues the event (Lambda's 202) and returns at once; the future says how it ended.
+        An event over the asynchronous limit is refused here (RequestTooLarge), never queued."""
         if function_id not in self._configs:
             raise KeyError(f"no function {function_id} in the template")
+        check_async_request(event)
         if self._stopping.is_set():
             raise RuntimeError(f"the local stack is stopping: {source} for {function_id} not invoked")
         request_id = str(uuid.uuid4())

@@ -1,5 +1,5 @@
 """What Lambda enforces around a handler and the in-process runner did not: the function's timeout
-and the synchronous payload limits.
+and the payload limits (6 MB synchronous, 1 MB asynchronous).
 
 A handler that runs past its template `Timeout` fails its invocation at the deadline, as on AWS,
 rather than whenever it returns: it runs on its own thread and the caller stops waiting. Python
@@ -27,6 +27,9 @@ log = logging.getLogger("devstack.lambda")
 # the two numbers are the ones Lambda's own error messages quote).
 MAX_SYNC_REQUEST_BYTES = 6 * 1024 * 1024
 MAX_SYNC_RESPONSE_BYTES = MAX_SYNC_REQUEST_BYTES + 100
+# An asynchronous invocation (InvocationType Event, an S3 notification, a schedule) is queued only
+# up to 1 MiB (Lambda's Invoke reference; it was 256 KB before 2025).
+MAX_ASYNC_REQUEST_BYTES = 1024 * 1024
 
 
 class InvocationError(Exception):
@@ -48,12 +51,13 @@ class RequestTooLarge(InvocationError):
 
     error_type = "RequestEntityTooLargeException"
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, limit: int = MAX_SYNC_REQUEST_BYTES) -> None:
         super().__init__(
-            f"Request must be smaller than {MAX_SYNC_REQUEST_BYTES} bytes for the InvokeFunction "
+            f"Request must be smaller than {limit} bytes for the InvokeFunction "
             f"operation (this one is {size} bytes)"
         )
         self.size = size
+        self.limit = limit
 
 
 class ResponseTooLarge(InvocationError):
@@ -84,6 +88,12 @@ def check_request(event: Any) -> None:
     size = payload_size(event)
     if size > MAX_SYNC_REQUEST_BYTES:
         raise RequestTooLarge(size)
+
+
+def check_async_request(event: Any) -> None:
+    size = payload_size(event)
+    if size > MAX_ASYNC_REQUEST_BYTES:
+        raise RequestTooLarge(size, MAX_ASYNC_REQUEST_BYTES)
 
 
 def check_response(result: Any) -> None:

@@ -5,6 +5,8 @@
 - S3 notifications are asynchronous on AWS, but moto sends them inside the PutObject request and
   swallows every error; here they are Lambda async invocations (devstack.async_invoke): retried per
   the function's EventInvokeConfig, then sent to its OnFailure destination.
+- An Invoke with InvocationType Event is one too: moto ran it inside the request, with no retry and
+  no destination, and took up to 6 MB where Lambda queues 1 MB at most (decision 104).
 - TransactWriteItems rolls back item by item instead of copying whole tables (moto_transactions).
 - A main-table Query reads its partition, not the whole table (moto_query).
 - One queue's receives are serialized, so a message goes to one receiver at a time (moto_sqs).
@@ -21,7 +23,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from moto.awslambda.models import LambdaFunction
+from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.core.exceptions import JsonRESTError
 from moto.s3 import notifications as s3_notifications
 
@@ -42,12 +44,17 @@ class _InvokeRefused(JsonRESTError):
     code = 413
 
 
+class _InvokeContentRefused(JsonRESTError):
+    code = 400
+
+
 class MotoHooks:
     def __init__(self, runner: FunctionRunner, async_invoker: AsyncInvoker | None = None) -> None:
         self.runner = runner
         self._owns_invoker = async_invoker is None
         self.async_invoker = async_invoker or AsyncInvoker(runner)
         self._original_invoke: Callable[..., Any] | None = None
+        self._original_backend_invoke: Callable[..., Any] | None = None
         self._original_s3: Callable[..., Any] | None = None
         self._transactions = ItemLevelRollback()
         self._queries = PartitionQuery()
@@ -86,6 +93,7 @@ class MotoHooks:
         self._original_invoke = LambdaFunction._invoke_lambda
         self._original_s3 = s3_notifications._invoke_awslambda
         LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[assignment,method-assign]
+        self._install_event_invocations()
         s3_notifications._invoke_awslambda = self._deliver_s3_event
         self._transactions.install()
         self._queries.install()
@@ -93,6 +101,39 @@ class MotoHooks:
         self._limits.install()
         self._writes.install()
         self._post_policy.install()
+
+    def _install_event_invocations(self) -> None:
+        original: Callable[..., Any] = LambdaBackend.invoke
+        self._original_backend_invoke = original
+        hooks = self
+
+        def invoke(
+            backend: LambdaBackend,
+            function_name: str,
+            qualifier: str | None,
+            body: Any,
+            headers: Any,
+            response_headers: Any,
+        ) -> str | bytes | None:
+            if (headers or {}).get("X-Amz-Invocation-Type") != "Event":
+                return original(backend, function_name, qualifier, body, headers, response_headers)
+            function = backend.get_function(function_name, qualifier)
+            logical_id = hooks.runner.logical_id_of(function.function_name)
+            if logical_id is None:
+                return original(backend, function_name, qualifier, body, headers, response_headers)
+            try:
+                event = json.loads(body) if body else {}
+            except ValueError as error:
+                raise _InvokeContentRefused(
+                    "InvalidRequestContentException", "Could not parse request body into json"
+                ) from error
+            try:
+                hooks.async_invoker.invoke(logical_id, event, source="Invoke (InvocationType Event)")
+            except RequestTooLarge as error:
+                raise _InvokeRefused(error.error_type, str(error)) from error
+            return b""  # Lambda's 202 has an empty body
+
+        LambdaBackend.invoke = invoke  # type: ignore[assignment,method-assign]
 
     def _deliver_s3_event(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
         logical_id = self.runner.logical_id_of(fn_arn)
@@ -102,7 +143,7 @@ class MotoHooks:
         key = event_body.get("Records", [{}])[0].get("s3", {}).get("object", {}).get("key")
         try:
             self.async_invoker.invoke(logical_id, event_body, source=f"S3 notification for {key}")
-        except RuntimeError as error:  # the stack is stopping
+        except (RuntimeError, RequestTooLarge) as error:  # the stack is stopping, or Lambda refused it
             log.error("S3 notification to %s for %s dropped: %s", logical_id, key, error)
 
     def uninstall(self) -> None:
@@ -116,5 +157,7 @@ class MotoHooks:
             self.async_invoker.shutdown()
         if self._original_invoke is not None:
             LambdaFunction._invoke_lambda = self._original_invoke  # type: ignore[method-assign]
+        if self._original_backend_invoke is not None:
+            LambdaBackend.invoke = self._original_backend_invoke  # type: ignore[method-assign]
         if self._original_s3 is not None:
             s3_notifications._invoke_awslambda = self._original_s3

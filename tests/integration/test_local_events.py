@@ -274,3 +274,64 @@ def test_an_event_invoke_config_that_cannot_run_locally_stops_the_stack(
     document["Resources"]["WorkerFunction"]["Properties"]["EventInvokeConfig"] = config
     with pytest.raises(ValueError, match=problem):
         AsyncInvoker(FunctionRunner(LocalStackTemplate(document)))
+
+
+def test_an_async_event_over_1_mib_is_refused_and_never_queued(
+    template: LocalStackTemplate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from devstack.lambda_limits import MAX_ASYNC_REQUEST_BYTES, RequestTooLarge
+
+    runner = FunctionRunner(template)
+    ran: list[Any] = []
+    monkeypatch.setattr(runner, "invoke", lambda function_id, event: ran.append(event))
+    invoker = AsyncInvoker(runner, retry_delay_seconds=0.01)
+    at_limit = "A" * (MAX_ASYNC_REQUEST_BYTES - 2)  # a JSON string: two quotes around it
+    try:
+        assert invoker.invoke("WebhooksFunction", at_limit, source="test").result(10).status == "succeeded"
+        with pytest.raises(RequestTooLarge, match=rf"smaller than {MAX_ASYNC_REQUEST_BYTES} bytes"):
+            invoker.invoke("WebhooksFunction", at_limit + "A", source="test")
+    finally:
+        invoker.shutdown()
+    assert len(ran) == 1
+
+
+def test_an_event_invoke_through_the_endpoint_is_queued_retried_and_held_to_1_mib(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto ran InvocationType Event inside the request: no retry, and up to 6 MB accepted."""
+    from botocore.exceptions import ClientError
+
+    from devstack.lambda_limits import MAX_ASYNC_REQUEST_BYTES
+
+    assert stack.runner is not None
+    attempts: list[Any] = []
+    release = threading.Event()
+    real_invoke = stack.runner.invoke
+
+    def fail(function_id: str, event: Any) -> Any:
+        if not (isinstance(event, dict) and "probe" in event):  # the queue pollers' own invocations
+            return real_invoke(function_id, event)
+        release.wait(10)  # the caller has its 202 before the function has run
+        attempts.append((function_id, event))
+        raise RuntimeError("table unavailable")
+
+    monkeypatch.setattr(stack.runner, "invoke", fail)
+    client = _client(stack, "lambda")
+    assert stack.template is not None
+    name = stack.template.physical_name("WebhooksFunction")
+    answer = client.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"probe": 1}))
+    assert answer["StatusCode"] == 202 and answer["Payload"].read() == b""
+    assert attempts == []
+    release.set()
+    # No EventInvokeConfig: the first attempt and Lambda's two retries.
+    wait_for(lambda: len(attempts) == 3 or None, timeout=10)
+    assert attempts == [("WebhooksFunction", {"probe": 1})] * 3
+
+    with pytest.raises(ClientError) as refused:
+        client.invoke(
+            FunctionName=name, InvocationType="Event", Payload=json.dumps("A" * MAX_ASYNC_REQUEST_BYTES)
+        )
+    assert refused.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    time.sleep(0.3)
+    assert len(attempts) == 3  # the refused one never ran
