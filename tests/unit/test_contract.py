@@ -139,9 +139,9 @@ def test_the_activity_vocabulary_is_the_domains() -> None:
     from typing import get_args
 
     from debtload.api.contract.activity import ActivityKind, ActivityStatus, ActivityType
-    from debtload.domain import activity
+    from debtload.domain import activity_items
     from debtload.domain.imports import KINDS
 
-    assert get_args(ActivityStatus) == activity.STATUSES
-    assert get_args(ActivityType) == activity.TYPES
+    assert get_args(ActivityStatus) == activity_items.STATUSES
+    assert get_args(ActivityType) == activity_items.TYPES
     assert sorted(get_args(ActivityKind)) == sorted(KINDS)

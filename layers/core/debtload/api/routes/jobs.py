@@ -14,7 +14,7 @@ from debtload.api.dependencies import ApiDependencies
 from debtload.api.idempotency import REPLAYED_HEADER, run_idempotently
 from debtload.api.principal import principal_from_event, require_scope
 from debtload.api.responses import json_response
-from debtload.domain import activity
+from debtload.domain import activity_items
 from debtload.domain.errors import BadRequest, NotFound
 from debtload.domain.file_import.report import errors_csv_layout
 from debtload.domain.jobs.cancel import job_view
@@ -22,7 +22,7 @@ from debtload.domain.jobs.model import Job
 from debtload.domain.spreadsheet_csv import row_outcomes_csv
 
 # Reading a job's rows needs the read scope of what the job imports.
-READ_SCOPE_BY_KIND = activity.READ_SCOPE_BY_KIND
+READ_SCOPE_BY_KIND = activity_items.READ_SCOPE_BY_KIND
 
 
 def make_router(deps: ApiDependencies) -> APIGatewayRouter:
