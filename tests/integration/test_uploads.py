@@ -74,7 +74,7 @@ def test_a_presigned_post_names_the_key_type_and_size_s3_will_accept(
         ({"kind": "customers", "campaign_id": "nope"}, "campaign_id"),
         ({"campaign_id": "c-1"}, "campaign_id"),
         ({"options": {"colour": "blue"}}, "options.colour"),
-        ({"options": {"batch-name": "Relances décembre"}}, "options.batch-name"),
+        ({"options": {"batch-name": "Relances\ndécembre"}}, "options.batch-name"),
         ({"options": {"initiate-call": True}}, "options"),  # not for debts
         ({"options": {"delimiter": "|"}}, "options"),
         ({"options": ["batch-name"]}, "options"),
@@ -110,6 +110,22 @@ def test_an_uploads_options_are_signed_into_its_policy_as_metadata(invoke: Invok
     # Calls need their agent, as a drop's metadata does
     refused = upload(invoke, {**body, "options": {"initiate-call": "true"}})
     assert refused["statusCode"] == 400 and "agent-id" in body_of(refused)["details"]["options"]
+
+
+def test_an_accented_option_is_signed_as_s3_stores_it(invoke: Invoke, demo_tenant: str) -> None:
+    body = {
+        "kind": "debts",
+        "file_name": "relances.csv",
+        "content_type": "text/csv",
+        "size": 10,
+        "options": {"batch-name": "Relances décembre"},
+    }
+    created = upload(invoke, body)
+    assert created["statusCode"] == 201, created["body"]
+    fields = body_of(created)["fields"]
+    # S3 metadata is ASCII: the value is posted as the RFC 2047 word S3 would hand back anyway
+    assert fields["x-amz-meta-batch-name"] == "=?UTF-8?B?UmVsYW5jZXMgZMOpY2VtYnJl?="
+    assert {"x-amz-meta-batch-name": fields["x-amz-meta-batch-name"]} in policy_of(fields)["conditions"]
 
 
 def test_uploads_need_imports_write(invoke: Invoke, demo_tenant: str) -> None:

@@ -10,6 +10,7 @@ from typing import IO, Any
 from botocore.exceptions import ClientError
 
 from debtload.adapters import aws
+from debtload.adapters.s3_metadata import decoded
 from debtload.domain.imports import ObjectInfo, ObjectMissing
 from debtload.domain.jobs.model import Claim, JobRow
 
@@ -77,7 +78,7 @@ class S3FileStore:
         return ObjectInfo(
             size=int(response.get("ContentLength", 0)),
             etag=str(response.get("ETag", "")).strip('"'),
-            metadata=dict(response.get("Metadata") or {}),
+            metadata=decoded(response.get("Metadata") or {}),
         )
 
     def open_stream(self, bucket: str, key: str, etag: str) -> IO[bytes]:

@@ -15,6 +15,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from debtload.adapters.s3_metadata import encode_value
+
 _lock = threading.Lock()
 
 
@@ -39,7 +41,7 @@ class S3Presigner:
         expires_seconds: int,
         metadata: Mapping[str, str],
     ) -> tuple[str, dict[str, str]]:
-        meta = {f"x-amz-meta-{name}": value for name, value in metadata.items()}
+        meta = {f"x-amz-meta-{name}": encode_value(value) for name, value in metadata.items()}
         post = self.client.generate_presigned_post(
             Bucket=bucket,
             Key=key,

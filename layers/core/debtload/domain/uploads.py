@@ -145,9 +145,8 @@ def _options(kind: Any, options: Any, errors: dict[str, str]) -> dict[str, str]:
             metadata[name] = "true" if value else "false"
         elif not isinstance(value, str) or not value.strip():
             errors[f"options.{name}"] = "must be a non-empty string or a boolean"
-        elif not value.isascii() or not value.isprintable() or len(value) > 200:
-            # S3 returns a non-ASCII metadata value RFC 2047-encoded: the import would read it garbled.
-            errors[f"options.{name}"] = "must be at most 200 printable ASCII characters (S3 metadata)"
+        elif not value.isprintable() or len(value) > 200:
+            errors[f"options.{name}"] = "must be at most 200 printable characters, on one line"
         else:
             metadata[name] = value.strip()
     if kind in KINDS and not any(key.startswith("options") for key in errors):

@@ -38,7 +38,8 @@ class UploadRequest(BaseModel):
         description="The drop's import options, as a drop's `x-amz-meta-<name>` metadata (docs/api.md, File imports): "
         "e.g. `batch-name` for debts, `initiate-call` and `agent-id` for customers, `delimiter`, `encoding`, `sheet`. "
         "They are checked as the import checks them (an unknown one, one of another kind, or `initiate-call` without "
-        "`agent-id` is a 400), signed into the POST's policy, and must be printable ASCII.",
+        "`agent-id` is a 400) and signed into the POST's policy; a value is at most 200 printable characters on one "
+        "line, and one that is not ASCII is signed RFC 2047-encoded (S3 metadata is ASCII).",
     )
 
 
