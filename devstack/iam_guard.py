@@ -13,7 +13,8 @@ Calls that belong to no function (the harness, tests, the CLI) are not checked.
 
 A presigned URL or POST is checked when it is signed. AWS checks it when the browser uses it, with
 the signer's role; moto's server checks nothing then, so without this a function could hand out a
-link its role would never honour, and only AWS would show it (decision 103).
+link its role would never honour, and only AWS would show it (decision 103). A missing object is a
+404 only to a role that may list its bucket, and a 403 to any other, as S3 answers (decision 106).
 
 Threads started during an invocation, and tasks submitted to an executor, belong to it too.
 """
@@ -132,11 +133,35 @@ def _patch_clients() -> None:
 
     def checked(self: BaseClient, operation_name: str, api_params: Mapping[str, Any]) -> Any:
         caller = _caller.get()
-        if caller is not None:
-            authorize(caller, self.meta.service_model.service_name, operation_name, api_params)
-        return original(self, operation_name, api_params)
+        if caller is None:
+            return original(self, operation_name, api_params)
+        service = self.meta.service_model.service_name
+        authorize(caller, service, operation_name, api_params)
+        try:
+            return original(self, operation_name, api_params)
+        except ClientError as error:
+            if service == "s3" and operation_name in ("GetObject", "HeadObject"):
+                _hide_missing_object(caller, operation_name, api_params, error)
+            raise
 
     BaseClient._make_api_call = checked
+
+
+def _hide_missing_object(
+    caller: Caller, operation: str, params: Mapping[str, Any], error: ClientError
+) -> None:
+    """S3 says an object is missing (404) only to a caller that may list the bucket; any other
+    caller gets 403 AccessDenied, so a role without s3:ListBucket cannot tell "not yet" from "no"."""
+    if str(error.response.get("Error", {}).get("Code", "")) not in ("404", "NoSuchKey", "NotFound"):
+        return
+    bucket = f"arn:aws:s3:::{params.get('Bucket', '')}"
+    if allowed(caller.role.documents, "s3:ListBucket", bucket):
+        return
+    code, message = ("403", "Forbidden") if operation == "HeadObject" else ("AccessDenied", "Access Denied")
+    raise ClientError(
+        {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": 403}},
+        operation,
+    ) from error
 
 
 def _patch_presigning() -> None:

@@ -118,3 +118,38 @@ def test_a_presigned_request_is_authorized_as_its_signer_when_signed(
     assert "s3:PutObject" in other_prefix.value.response["Error"]["Message"]
     with runner.acting_as("AuthorizerFunction"), pytest.raises(ClientError):
         s3.generate_presigned_post(Bucket=bucket, Key="imports/acme/debts/relances.csv")
+
+
+def test_a_missing_object_is_a_404_only_to_a_role_that_may_list_the_bucket(
+    moto_resources: MotoResources, template: LocalStackTemplate
+) -> None:
+    """S3 answers 403 for a missing key to a caller without s3:ListBucket; moto answered 404 to all."""
+    import copy
+    import uuid
+
+    s3, bucket = moto_resources.client("s3"), moto_resources.bucket
+    s3.put_object(Bucket=bucket, Key="reports/acme/debts/here.csv.report.json", Body=b"{}")
+    missing = "reports/acme/debts/not-yet.csv.report.json"
+    api = FunctionRunner(template, enforce_iam=True)
+    with api.acting_as("ApiFunction"), pytest.raises(ClientError) as listed:
+        s3.head_object(Bucket=bucket, Key=missing)
+    assert listed.value.response["Error"]["Code"] == "404"  # its role may list the bucket
+
+    document = copy.deepcopy(template.document)
+    statements = next(
+        p["Statement"]
+        for p in document["Resources"]["ApiFunction"]["Properties"]["Policies"]
+        if "Statement" in p
+    )
+    statements[:] = [s for s in statements if s.get("Action") != "s3:ListBucket"]
+    # Roles are cached per deployment: the same stack (so the same bucket), another parameter value.
+    other = {"ConsoleUploadMaxBytes": 1000 + uuid.uuid4().int % 1000}
+    unlisted = FunctionRunner(LocalStackTemplate(document, parameter_overrides=other), enforce_iam=True)
+    with unlisted.acting_as("ApiFunction"):
+        s3.head_object(Bucket=bucket, Key="reports/acme/debts/here.csv.report.json")
+        with pytest.raises(ClientError) as head:
+            s3.head_object(Bucket=bucket, Key=missing)
+        with pytest.raises(ClientError) as get:
+            s3.get_object(Bucket=bucket, Key=missing)
+    assert head.value.response["Error"]["Code"] == "403"
+    assert get.value.response["Error"]["Code"] == "AccessDenied"
